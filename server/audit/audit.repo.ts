@@ -1,0 +1,77 @@
+import type { Tx } from '../db/tx.ts'
+import type { HashedEntry } from './hash.ts'
+
+/** Advisory-lock class for audit chains (two-int form, so it cannot collide with single-key locks). "AUDT". */
+const AUDIT_LOCK_CLASS = 0x41554454
+
+export interface ChainHead {
+  seq: number
+  hash: Buffer
+}
+
+export interface CheckpointRow extends ChainHead {
+  tenantId: string
+  signature: Buffer
+  keyId: string
+}
+
+/**
+ * Serializes appends to one tenant's chain until the caller's transaction ends. Tenants whose ids share a 32-bit
+ * hash merely wait for each other; the primary key (tenant_id, seq) still forbids a fork.
+ */
+export async function lockChain(tx: Tx, tenantId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [AUDIT_LOCK_CLASS, tenantId])
+}
+
+export async function lastEntry(tx: Tx, tenantId: string): Promise<ChainHead | null> {
+  const { rows } = await tx.query<{ seq: string; hash: Buffer }>(
+    'SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1',
+    [tenantId],
+  )
+  return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null
+}
+
+export async function insertEntry(tx: Tx, entry: HashedEntry & { prevHash: Buffer; hash: Buffer }): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_log (tenant_id, seq, occurred_at, type, actor, outcome, data, prev_hash, hash)
+     VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9)`,
+    [
+      entry.tenantId,
+      entry.seq,
+      entry.occurredAt,
+      entry.type,
+      entry.actor,
+      entry.outcome,
+      JSON.stringify(entry.data),
+      entry.prevHash,
+      entry.hash,
+    ],
+  )
+}
+
+export async function lastCheckpoint(tx: Tx, tenantId: string): Promise<CheckpointRow | null> {
+  const rows = await selectCheckpoints(tx, tenantId, 'ORDER BY seq DESC LIMIT 1', [])
+  return rows[0] ?? null
+}
+
+/** Checkpoints of a tenant after `afterSeq`, oldest first. A few per day at most, so they are read at once. */
+export function readCheckpoints(tx: Tx, tenantId: string, afterSeq = 0): Promise<CheckpointRow[]> {
+  return selectCheckpoints(tx, tenantId, 'AND seq > $2 ORDER BY seq', [afterSeq])
+}
+
+/** A concurrent writer that checkpointed the same head first wins; both signed the same (seq, hash). */
+export async function insertCheckpoint(tx: Tx, cp: CheckpointRow): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_checkpoints (tenant_id, seq, hash, signature, key_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (tenant_id, seq) DO NOTHING`,
+    [cp.tenantId, cp.seq, cp.hash, cp.signature, cp.keyId],
+  )
+}
+
+async function selectCheckpoints(tx: Tx, tenantId: string, tail: string, values: unknown[]) {
+  const { rows } = await tx.query<{ seq: string; hash: Buffer; signature: Buffer; key_id: string }>(
+    `SELECT seq, hash, signature, key_id FROM audit_checkpoints WHERE tenant_id = $1 ${tail}`,
+    [tenantId, ...values],
+  )
+  return rows.map((r) => ({ tenantId, seq: Number(r.seq), hash: r.hash, signature: r.signature, keyId: r.key_id }))
+}

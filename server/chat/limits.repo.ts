@@ -1,0 +1,44 @@
+import type { Tx } from '../db/tx.ts'
+
+const TODAY = `(now() AT TIME ZONE 'UTC')::date`
+
+/**
+ * Today's usage row for the user, created if absent and locked until the transaction ends: concurrent acquisitions
+ * by the same user on any instance serialize here. Also returns the seconds until the UTC day (and budget) resets.
+ */
+export async function lockUsage(tx: Tx, tenantId: string, userId: string): Promise<{ tokens: number; resetSeconds: number }> {
+  const { rows } = await tx.query<{ tokens: string; reset_seconds: number }>(
+    `INSERT INTO chat_usage (tenant_id, user_id, day) VALUES ($1, $2, ${TODAY})
+     ON CONFLICT (tenant_id, user_id, day) DO UPDATE SET tokens = chat_usage.tokens
+     RETURNING tokens, extract(epoch FROM (${TODAY} + 1) - (now() AT TIME ZONE 'UTC'))::float8 AS reset_seconds`,
+    [tenantId, userId],
+  )
+  return { tokens: Number(rows[0]?.tokens ?? 0), resetSeconds: rows[0]?.reset_seconds ?? 60 }
+}
+
+/**
+ * Takes a lease unless the user already holds `max` live ones; expired leases are deleted on the way. One statement:
+ * the count and the insert see the same snapshot, and lockUsage's row lock keeps two acquisitions from interleaving.
+ * Returns false when the cap is reached.
+ */
+export async function takeLease(tx: Tx, tenantId: string, userId: string, lease: { id: string; ttlSeconds: number; max: number }): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `WITH expired AS (DELETE FROM chat_leases WHERE tenant_id = $1 AND user_id = $2 AND expires_at <= now()),
+          live AS (SELECT count(*) AS n FROM chat_leases WHERE tenant_id = $1 AND user_id = $2 AND expires_at > now())
+     INSERT INTO chat_leases (tenant_id, user_id, lease_id, expires_at)
+     SELECT $1, $2, $3, now() + make_interval(secs => $4::int) FROM live WHERE live.n < $5::int`,
+    [tenantId, userId, lease.id, lease.ttlSeconds, lease.max],
+  )
+  return rowCount === 1
+}
+
+/** Ends a lease and adds the tokens it spent to today's row (created if the day changed while the request ran). */
+export async function endLease(tx: Tx, tenantId: string, userId: string, leaseId: string, tokens: number): Promise<void> {
+  await tx.query(
+    `WITH ended AS (DELETE FROM chat_leases WHERE tenant_id = $1 AND user_id = $2 AND lease_id = $3)
+     INSERT INTO chat_usage (tenant_id, user_id, day, tokens, requests) VALUES ($1, $2, ${TODAY}, $4, 1)
+     ON CONFLICT (tenant_id, user_id, day)
+     DO UPDATE SET tokens = chat_usage.tokens + EXCLUDED.tokens, requests = chat_usage.requests + 1`,
+    [tenantId, userId, leaseId, Math.max(0, Math.round(tokens))],
+  )
+}

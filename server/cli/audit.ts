@@ -1,0 +1,82 @@
+/**
+ * Verifies the tamper-evident audit log:
+ *
+ *   npm run audit -- verify [--tenant <id>]
+ *
+ * Prints "intact: N entries in M chains" and exits 0, or the first problem of each broken chain and exits 1.
+ * Exit 2: usage error. Exit 3: the embedded database is in use by the running server (PGlite serves one process).
+ * Exit 4: the check could not run (configuration, database unreachable).
+ *
+ * Reads the same environment as the server (config.ts): DATABASE_URL / DATABASE_MIGRATION_URL or DATA_DIR.
+ * Checkpoint signatures are not checked until a key provider is configured; hashes and checkpoints still are.
+ */
+import { parseArgs } from 'node:util'
+import { verifyChain, type VerifyResult } from '../audit/verify.ts'
+import { loadConfig } from '../config.ts'
+import { openMigratedDatabase } from '../db/bootstrap.ts'
+import { EmbeddedDatabaseBusyError } from '../db/embedded-lock.ts'
+import { startupFailureLine } from '../startup-failure.ts'
+
+const USAGE = 'usage: npm run audit -- verify [--tenant <id>]'
+
+async function runAuditCli(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  let args
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { tenant: { type: 'string' } } })
+  } catch (e) {
+    err.write(`audit: ${(e as Error).message}\n${USAGE}\n`)
+    return 2
+  }
+  if (args.positionals.length !== 1 || args.positionals[0] !== 'verify' || args.values.tenant === '') {
+    err.write(`${USAGE}\n`)
+    return 2
+  }
+  const config = loadConfig()
+  let db
+  try {
+    db = await openMigratedDatabase(config, 'npm run audit')
+  } catch (e) {
+    if (e instanceof EmbeddedDatabaseBusyError) {
+      err.write(`audit: ${e.message}\n`)
+      return 3
+    }
+    throw e
+  }
+  try {
+    const result = await verifyChain(db, args.values.tenant)
+    for (const line of report(result)) out.write(`${line}\n`)
+    if (result.checkpointSignatures === 'not_checked') {
+      err.write('audit: note: checkpoint signatures were not checked (no key provider configured)\n')
+    }
+    return result.status === 'intact' ? 0 : 1
+  } finally {
+    await db.close()
+  }
+}
+
+function report(result: VerifyResult): string[] {
+  const chains = result.tenants.length
+  if (result.status === 'intact') {
+    const entries = result.tenants.reduce((n, t) => n + t.count, 0)
+    return [`intact: ${plural(entries, 'entry', 'entries')} in ${plural(chains, 'chain', 'chains')}`]
+  }
+  const broken = result.tenants.filter((t) => t.firstProblem)
+  return [
+    ...broken.map(({ tenantId, firstProblem: p }) => `broken: chain ${tenantId}: ${p!.kind} at entry ${p!.seq}: ${p!.detail}`),
+    `broken: ${broken.length} of ${plural(chains, 'chain', 'chains')}`,
+  ]
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+runAuditCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e: unknown) => {
+    process.stderr.write(`audit: ${startupFailureLine(e)}\n`)
+    process.exitCode = 4
+  },
+)

@@ -1,0 +1,15 @@
+/**
+ * Turns text into fixed-size vectors for similarity search. Implementations are interchangeable behind this
+ * interface; vectors from different `model` ids are not comparable, so the model id is stored with every vector
+ * and retrieval must only compare vectors that share it.
+ */
+export interface Embedder {
+  /** Stable id recorded with each stored vector, including anything that changes the vector space (e.g. dimensions). */
+  readonly model: string
+  /** Length of every vector this embedder returns. */
+  readonly dimensions: number
+  /** One vector per input text, in input order. */
+  embedDocuments(texts: string[]): Promise<number[][]>
+  /** The vector for a search query. */
+  embedQuery(text: string): Promise<number[]>
+}

@@ -1,0 +1,63 @@
+/**
+ * Retrieval tuning. The defaults come from `npm run bench -- retrieval` on the PostgreSQL server (100k chunks of
+ * 384-dimensional clustered vectors, 2 cores); see that benchmark for the figures behind each value.
+ */
+export interface RetrievalOptions {
+  /** Results returned, 1..MAX_K. */
+  k: number
+  /** Candidates taken from each of the vector and full-text lists before fusion (at least k is used). */
+  candidateDepth: number
+  /**
+   * Below this many visible chunks the exact route scores every visible chunk (recall 1 by construction); at or
+   * above it the HNSW route is used. The exact route costs time in proportion to the visible chunks, the HNSW
+   * route in proportion to candidateDepth divided by the visible fraction of the index; the default sits where
+   * the two cross at 100k chunks.
+   */
+  exactThreshold: number
+  /** hnsw.ef_search: the initial candidate list of the graph search. */
+  efSearch: number
+  /** hnsw.iterative_scan: relaxed_order (results re-sorted here) or strict_order. */
+  iterativeScan: 'relaxed_order' | 'strict_order'
+  /** hnsw.max_scan_tuples: how far an iterative scan may go before it gives up (then the exact route runs). */
+  maxScanTuples: number
+  /** Lifetime of the in-process visible-count cache; 0 counts on every request. Route choice only, never rows. */
+  countCacheTtlMs: number
+}
+
+export const MAX_K = 50
+export const MAX_CANDIDATE_DEPTH = 1000
+
+export const RETRIEVAL_DEFAULTS: Readonly<RetrievalOptions> = Object.freeze({
+  k: 8,
+  candidateDepth: 40,
+  exactThreshold: 3000,
+  efSearch: 200,
+  iterativeScan: 'relaxed_order',
+  maxScanTuples: 20_000,
+  countCacheTtlMs: 30_000,
+})
+
+/** Merges overrides into the defaults and refuses values outside their ranges (a configuration error, not input). */
+export function resolveOptions(overrides: Partial<RetrievalOptions> = {}): RetrievalOptions {
+  const o: RetrievalOptions = { ...RETRIEVAL_DEFAULTS, ...withoutUndefined(overrides) }
+  const int = (name: keyof RetrievalOptions, min: number, max: number) => {
+    const v = o[name]
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new RangeError(`retrieval option ${name} must be an integer in ${min}..${max}`)
+    }
+  }
+  int('k', 1, MAX_K)
+  int('candidateDepth', 1, MAX_CANDIDATE_DEPTH)
+  int('exactThreshold', 0, 10_000_000)
+  int('efSearch', 1, 1000)
+  int('maxScanTuples', 1, 100_000_000)
+  int('countCacheTtlMs', 0, 3_600_000)
+  if (o.iterativeScan !== 'relaxed_order' && o.iterativeScan !== 'strict_order') {
+    throw new RangeError('retrieval option iterativeScan must be relaxed_order or strict_order')
+  }
+  return o
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,177 @@
+import type { AccessScope, Tx } from '../db/tx.ts'
+import { accessPredicate } from '../policy/sql.ts'
+
+/**
+ * TEST SEAM, NEVER FOR PRODUCTION CODE. A repository call whose options carry this symbol key runs WITHOUT the
+ * query-side access predicate, leaving row-level security as the only filter. It exists so that
+ * test/security/retrieval-leaks.test.ts can prove RLS alone returns only permitted rows. It is a symbol, not a
+ * string flag, so no parsed request input (JSON, query string, headers) can ever carry it; only code that imports
+ * it can switch the predicate off, and only test/ does.
+ */
+export const UNSAFE_OMIT_QUERY_PREDICATE: unique symbol = Symbol('strongroom.test.unsafeOmitQueryPredicate')
+
+/** Options of every read below. The only member is the test seam; production callers pass nothing. */
+export interface RepoSeams {
+  readonly [UNSAFE_OMIT_QUERY_PREDICATE]?: true
+}
+
+export interface VectorCandidate {
+  chunkId: string
+  distance: number
+}
+
+export interface TextCandidate {
+  chunkId: string
+  rank: number
+}
+
+export interface ChunkRow {
+  chunkId: string
+  documentId: string
+  title: string
+  classification: number
+  departments: string[]
+  text: string
+  page: number | null
+  headingPath: string[]
+  instructionFlagged: boolean
+}
+
+/** The access predicate over `alias`, numbered from `$firstParam`; `true` only when the test seam asks. */
+function rule(alias: string, scope: AccessScope, firstParam: number, seams: RepoSeams) {
+  if (seams[UNSAFE_OMIT_QUERY_PREDICATE] === true) return { text: 'true', values: [] as unknown[] }
+  return accessPredicate(alias, scope, firstParam)
+}
+
+/**
+ * Approximate route: `ORDER BY embedding <=> $1` over chunks, so the planner can serve it from the HNSW index.
+ * The index is scanned first and the rule filters afterwards; hnsw.iterative_scan (set by setHnswScan) keeps
+ * the scan going until `depth` permitted rows are found. With relaxed ordering rows may come slightly out of
+ * order, so the caller sorts by distance.
+ */
+export async function vectorCandidatesHnsw(tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: RepoSeams = {}) {
+  const p = rule('c', scope, 3, seams)
+  const { rows } = await tx.query<{ chunk_id: string; distance: number }>(
+    `SELECT c.chunk_id, c.embedding <=> $1::vector AS distance FROM chunks c
+     WHERE ${p.text} ORDER BY c.embedding <=> $1::vector LIMIT $2::int`,
+    [embedding, depth, ...p.values],
+  )
+  return rows.map((r): VectorCandidate => ({ chunkId: r.chunk_id, distance: r.distance })).sort(byDistance)
+}
+
+/**
+ * Exact route: every permitted chunk is scored and the best `depth` kept (recall 1 by construction). The
+ * permitted set is reached through the documents table (small, no vectors) and the (tenant_id, document_id)
+ * chunk index, so the cost grows with the visible chunks, not the corpus; a sequential scan of chunks reads every
+ * TOASTed vector of the tenant. The OFFSET 0 keeps the join a nested loop, and the sort over the join output can
+ * never be served by the HNSW index. Chunks must also pass the rule themselves: the document's attributes select,
+ * the chunk's copy of them still decides. Returns how many chunks were scored, which is the exact visible count.
+ */
+export async function vectorCandidatesExact(tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: RepoSeams = {}) {
+  const pc = rule('c', scope, 3, seams)
+  const pd = rule('d', scope, 3 + pc.values.length, seams)
+  const { rows } = await tx.query<{ chunk_id: string; distance: number; scored: string }>(
+    `SELECT v.chunk_id, v.embedding <=> $1::vector AS distance, count(*) OVER () AS scored
+     FROM documents d
+     CROSS JOIN LATERAL (
+       SELECT c.chunk_id, c.embedding FROM chunks c
+       WHERE c.tenant_id = d.tenant_id AND c.document_id = d.document_id AND ${pc.text} OFFSET 0) v
+     WHERE ${pd.text}
+     ORDER BY distance, v.chunk_id LIMIT $2::int`,
+    [embedding, depth, ...pc.values, ...pd.values],
+  )
+  return {
+    candidates: rows.map((r): VectorCandidate => ({ chunkId: r.chunk_id, distance: r.distance })),
+    scored: rows.length ? Number(rows[0]?.scored) : 0,
+  }
+}
+
+/**
+ * Full-text candidates: `websearch_to_tsquery` accepts any input without syntax errors (quotes, operators and
+ * metacharacters are parsed, never executed), ranked by ts_rank_cd with the chunk id as tie-breaker.
+ *
+ * `over: 'visible'` reaches the permitted chunks through documents, as the exact route does; use it when few
+ * chunks are visible. `over: 'all'` is the plain query. Under row-level security PostgreSQL may use an index for
+ * a condition only if its operator is LEAKPROOF, and tsvector @@ tsquery (ts_match_vq) is not, so the GIN index on
+ * tsv cannot serve this query for the application role: it reads every chunk of the tenant (see the benchmark).
+ */
+export async function textCandidates(
+  tx: Tx, scope: AccessScope, text: string, depth: number, over: 'visible' | 'all', seams: RepoSeams = {},
+) {
+  const pc = rule('c', scope, 3, seams)
+  const pd = rule('d', scope, 3 + pc.values.length, seams)
+  const sql = over === 'all'
+    ? `SELECT c.chunk_id, ts_rank_cd(c.tsv, websearch_to_tsquery('english', $1::text)) AS rank FROM chunks c
+       WHERE c.tsv @@ websearch_to_tsquery('english', $1::text) AND ${pc.text}
+       ORDER BY rank DESC, c.chunk_id LIMIT $2::int`
+    : `SELECT v.chunk_id, ts_rank_cd(v.tsv, websearch_to_tsquery('english', $1::text)) AS rank
+       FROM documents d
+       CROSS JOIN LATERAL (
+         SELECT c.chunk_id, c.tsv FROM chunks c
+         WHERE c.tenant_id = d.tenant_id AND c.document_id = d.document_id AND ${pc.text} OFFSET 0) v
+       WHERE ${pd.text} AND v.tsv @@ websearch_to_tsquery('english', $1::text)
+       ORDER BY rank DESC, v.chunk_id LIMIT $2::int`
+  const { rows } = await tx.query<{ chunk_id: string; rank: number }>(
+    sql,
+    over === 'all' ? [text, depth, ...pc.values] : [text, depth, ...pc.values, ...pd.values],
+  )
+  return rows.map((r): TextCandidate => ({ chunkId: r.chunk_id, rank: r.rank }))
+}
+
+/**
+ * Visible chunks according to the documents' chunk counts: one pass over the (small) documents table, no chunk
+ * heap access. It steers the route only; the rows themselves are always filtered at query time.
+ */
+export async function countVisibleChunks(tx: Tx, scope: AccessScope, seams: RepoSeams = {}): Promise<number> {
+  const p = rule('d', scope, 1, seams)
+  const { rows } = await tx.query<{ n: string }>(
+    `SELECT coalesce(sum(d.chunk_count), 0) AS n FROM documents d WHERE ${p.text}`,
+    p.values,
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** All chunks of the tenant, visible or not: run under the tenant-wide ingest role (server/db/tx.ts withTenant). */
+export async function countTenantChunks(tx: Tx): Promise<number> {
+  const { rows } = await tx.query<{ n: string }>(`SELECT coalesce(sum(chunk_count), 0) AS n FROM documents`)
+  return Number(rows[0]?.n ?? 0)
+}
+
+/**
+ * Transaction-local HNSW scan settings (set_config(..., true) is SET LOCAL: they end with the transaction).
+ * Explicit sorts are switched off for the transaction: the planner, which sees the rule's bound parameters and
+ * guesses the RLS quals, otherwise prefers a (parallel) sequential or bitmap scan plus sort whenever it estimates
+ * the filter selective, which at 100k chunks costs 100+ ms. The only sort-free plan is the ordered HNSW scan. The
+ * application has already chosen this route by measurement (route.ts); the exact route has its own query.
+ */
+export async function useHnswScan(tx: Tx, s: { efSearch: number; iterativeScan: 'relaxed_order' | 'strict_order'; maxScanTuples: number }) {
+  await tx.query(
+    `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', $2, true),
+            set_config('hnsw.max_scan_tuples', $3, true), set_config('enable_sort', 'off', true)`,
+    [String(s.efSearch), s.iterativeScan, String(s.maxScanTuples)],
+  )
+}
+
+/** Undoes the planner setting of useHnswScan for a later query in the same transaction. */
+export async function usePlannerDefaults(tx: Tx) {
+  await tx.query(`SELECT set_config('enable_sort', 'on', true)`)
+}
+
+/** The presented fields of the chosen chunks, filtered by the rule once more. */
+export async function chunksByIds(tx: Tx, scope: AccessScope, chunkIds: readonly string[], seams: RepoSeams = {}) {
+  if (chunkIds.length === 0) return []
+  const p = rule('c', scope, 2, seams)
+  const { rows } = await tx.query(
+    `SELECT c.chunk_id, c.document_id, c.title, c.classification, c.departments, c.text, c.page, c.heading_path,
+            c.instruction_flagged
+     FROM chunks c WHERE c.chunk_id = ANY($1::uuid[]) AND ${p.text}`,
+    [chunkIds, ...p.values],
+  )
+  return rows.map((r): ChunkRow => ({
+    chunkId: r.chunk_id, documentId: r.document_id, title: r.title, classification: r.classification,
+    departments: r.departments, text: r.text, page: r.page, headingPath: r.heading_path,
+    instructionFlagged: r.instruction_flagged,
+  }))
+}
+
+const byDistance = (a: VectorCandidate, b: VectorCandidate) => a.distance - b.distance || (a.chunkId < b.chunkId ? -1 : 1)

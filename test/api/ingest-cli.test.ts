@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { loadConfig } from '../../server/config.ts'
+import { openMigratedDatabase } from '../../server/db/bootstrap.ts'
+import { withOwner } from '../../server/db/tx.ts'
+import { makePdf } from '../helpers/make-pdf.ts'
+import { serverUrl } from '../helpers/test-db.ts'
+
+const CLI = path.resolve(import.meta.dirname, '../../ingest/cli.ts')
+const TSX = import.meta.resolve('tsx')
+
+/** Runs `npm run ingest` as a child process in `cwd` on its own embedded database. */
+function runCli(cwd: string, dataDir: string, args: string[]) {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir }
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+// The CLI's own database is embedded PGlite in DATA_DIR; the server engine is covered by the pipeline tests.
+describe('npm run ingest', { skip: serverUrl ? 'embedded PGlite only' : false }, () => {
+  let root: string
+  let dataDir: string
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-cli-'))
+    dataDir = path.join(root, 'data')
+    fs.mkdirSync(path.join(root, 'docs', 'sub'), { recursive: true })
+    fs.writeFileSync(path.join(root, 'docs', 'a.md'), '# Alpha\n\nThe alpha launch checklist.\n')
+    fs.writeFileSync(path.join(root, 'docs', 'sub', 'b.txt'), 'Beta rollout notes for the beta region.\n')
+    fs.writeFileSync(path.join(root, 'docs', '.draft.md'), '# Draft\n\nNot for ingest.\n')
+    fs.writeFileSync(path.join(root, 'docs', 'locked.pdf'),
+      makePdf({ pages: [['Secret.']], encrypt: { userPassword: 'u-pass', ownerPassword: 'o-pass' } }))
+  })
+  after(() => fs.rmSync(root, { recursive: true, force: true }))
+
+  it('when a folder is ingested, then files are reported one per line with a summary, and a rejection exits 1', async () => {
+    const r = await runCli(root, dataDir, ['--tenant', 'acme', '--classification', 'internal', '--department', 'engineering', 'docs'])
+    assert.equal(r.code, 1, r.stderr)
+    assert.match(r.stdout, /^added\s+docs\/a\.md\s+1 chunks$/m)
+    assert.match(r.stdout, /^added\s+docs\/sub\/b\.txt\s+1 chunks$/m)
+    assert.match(r.stdout, /^rejected\s+docs\/locked\.pdf\s+encrypted_document: /m)
+    assert.ok(!r.stdout.includes('.draft.md'), 'hidden files are skipped')
+    assert.match(r.stdout, /added 2, replaced 0, unchanged 0, quarantined 0, rejected 1, failed 0, chunks 2$/m)
+  })
+
+  it('when the same files are ingested again, then they are unchanged and the exit code is 0', async () => {
+    const r = await runCli(root, dataDir, ['--tenant', 'acme', '--classification', 'internal', '--department', 'engineering', 'docs/a.md', 'docs/sub'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /added 0, replaced 0, unchanged 2, quarantined 0, rejected 0, failed 0, chunks 0$/m)
+  })
+
+  it('when the arguments are wrong, then it exits 2 with the usage and stores nothing', async () => {
+    for (const args of [
+      ['--classification', 'internal', 'docs'],
+      ['--tenant', 'acme', '--classification', 'internal'],
+      ['--tenant', 'acme', '--classification', 'internal', '--colour', 'blue', 'docs'],
+      ['--tenant', 'acme', '--classification', 'secret', 'docs'],
+      ['--tenant', 'acme', '--classification', 'internal', '--department', 'marketing', 'docs'],
+      ['--tenant', 'acme', '--classification', 'internal', '--allow', 'team:x', 'docs'],
+      ['--tenant', 'acme', '--classification', 'internal', 'missing-folder'],
+      ['--tenant', 'acme', '--classification', 'internal', '--title', 'T', 'docs'],
+    ]) {
+      const r = await runCli(root, dataDir, args)
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, /usage: npm run ingest/)
+    }
+  })
+
+  it('when the embedded database is held by another process, then it exits 3 naming the holder', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir })
+    const db = await openMigratedDatabase(config, 'the Strongroom server')
+    try {
+      const r = await runCli(root, dataDir, ['--tenant', 'acme', '--classification', 'internal', 'docs/a.md'])
+      assert.equal(r.code, 3)
+      assert.match(r.stderr, /in use by the Strongroom server/)
+      const { rows } = await withOwner(db, (tx) => tx.query(`SELECT source, created_by FROM documents ORDER BY source`))
+      assert.deepEqual(rows, [{ source: 'docs/a.md', created_by: 'cli:ingest' }, { source: 'docs/sub/b.txt', created_by: 'cli:ingest' }])
+    } finally {
+      await db.close()
+    }
+  })
+})

@@ -1,0 +1,168 @@
+import os from 'node:os'
+import { parseArgs } from 'node:util'
+import type { Database } from '../../server/db/pool.ts'
+import { withOwner } from '../../server/db/tx.ts'
+import { classificationAt } from '../../server/policy/levels.ts'
+import { canSee, scopeOf, type Subject } from '../../server/policy/rule.ts'
+import { accessPredicate } from '../../server/policy/sql.ts'
+import { RETRIEVAL_DEFAULTS, type RetrievalOptions } from '../../server/retrieval/options.ts'
+import { searchChunks } from '../../server/retrieval/search.service.ts'
+import { FRACTION_PRINCIPALS, queries, type CorpusSpec } from '../helpers/synthetic-corpus.ts'
+import { langchainFilter, langchainQuery, loadLangchainTable } from './retrieval-langchain.ts'
+import { loadCorpus, openBenchDatabase } from './retrieval-load.ts'
+
+/**
+ * `npm run bench -- retrieval [--chunks 100000] [--queries 100] [--ef 100] [--iterative relaxed_order]
+ * [--max-scan-tuples 20000] [--exact-threshold 3000] [--depth 40] [--fractions 1,0.5,0.1,0.01,0.001]`
+ * On the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; the corpus
+ * goes into database strongroom_bench_retrieval and is reused while its spec is unchanged). For each visible
+ * fraction: recall@10 of searchChunks against the exact filtered top-10 (same rule, forced sequential scan),
+ * latency, rows returned and rows outside the rule (checked with canSee, independently of SQL); then the same for
+ * the LangChain PGVectorStore reproduction (retrieval-langchain.ts).
+ */
+const K = 10
+
+export async function run(args: string[]) {
+  const { values: a } = parseArgs({
+    args,
+    options: {
+      chunks: { type: 'string', default: '100000' }, queries: { type: 'string', default: '100' },
+      ef: { type: 'string' }, iterative: { type: 'string' }, 'max-scan-tuples': { type: 'string' },
+      'exact-threshold': { type: 'string' }, depth: { type: 'string' }, 'no-langchain': { type: 'boolean', default: false },
+      fractions: { type: 'string', default: FRACTION_PRINCIPALS.map((p) => p.fraction).join(',') },
+    },
+  })
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v))
+  const opts: Partial<RetrievalOptions> = {
+    efSearch: num(a.ef), iterativeScan: a.iterative as RetrievalOptions['iterativeScan'] | undefined,
+    maxScanTuples: num(a['max-scan-tuples']), exactThreshold: num(a['exact-threshold']), candidateDepth: num(a.depth),
+  }
+  const chunks = Number(a.chunks)
+  const spec: CorpusSpec = { chunks, chunksPerDoc: 10, clusters: Math.max(50, Math.round(chunks / 500)), seed: 7, words: 40 }
+  const qs = queries(spec, Number(a.queries))
+  const log = (line: string) => console.error(`[bench retrieval] ${line}`)
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const db = await openBenchDatabase(adminUrl, 'strongroom_bench_retrieval')
+  try {
+    const load = await loadCorpus(db, spec, qs, log)
+    if (!a['no-langchain']) await loadLangchainTable(db, load.key, log)
+    const rows = []
+    for (const fraction of a.fractions.split(',').map(Number)) {
+      const entry = FRACTION_PRINCIPALS.find((p) => p.fraction === fraction)
+      if (!entry) throw new Error(`no principal for fraction ${fraction}`)
+      log(`fraction ${fraction}`)
+      rows.push(await measure(db, entry.subject, fraction, qs.map((q) => `[${Array.from(q.embedding).join(',')}]`), qs, opts, !a['no-langchain']))
+    }
+    const report = { spec, load: { ...load, key: undefined }, options: { ...RETRIEVAL_DEFAULTS, ...strip(opts) }, loadAverage: os.loadavg(), cpus: os.cpus().length, rows }
+    printTable(report.rows)
+    console.log(`\nload average during run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`)
+    return report
+  } finally {
+    await db.close()
+  }
+}
+
+async function measure(db: Database, subject: Subject, fraction: number, vectors: string[], qs: ReadonlyArray<{ cluster: number }>,
+  opts: Partial<RetrievalOptions>, langchain: boolean) {
+  const scope = scopeOf(subject)
+  const ours = new Stats()
+  const hybrid = new Stats()
+  const uncached = new Stats()
+  const lc = new Stats()
+  const lcIndex = new Stats()
+  const routes: Record<string, number> = {}
+  const returned = new Set<string>()
+  // Warm-up: the first searches fill the count cache and the buffer cache; they are not timed.
+  for (const v of vectors.slice(0, 3)) await searchChunks(db, subject, { text: '', embedding: parse(v), k: K }, opts)
+  for (const [i, v] of vectors.entries()) {
+    const truth = await exactTopK(db, scope, v)
+    const embedding = parse(v)
+    let started = performance.now()
+    const r = await searchChunks(db, subject, { text: '', embedding, k: K }, opts)
+    ours.add(performance.now() - started, recall(r.results.map((h) => h.chunkId), truth), r.results.length)
+    routes[r.route] = (routes[r.route] ?? 0) + 1
+    r.results.forEach((h) => returned.add(h.chunkId))
+    started = performance.now()
+    const h = await searchChunks(db, subject, { text: `topic${qs[i]?.cluster}`, embedding, k: K }, opts)
+    hybrid.add(performance.now() - started, 0, h.results.length)
+    h.results.forEach((x) => returned.add(x.chunkId))
+    if (i % 5 === 0) {
+      started = performance.now()
+      await searchChunks(db, subject, { text: '', embedding, k: K }, { ...opts, countCacheTtlMs: 0 })
+      uncached.add(performance.now() - started, 0, 0)
+    }
+    if (langchain) {
+      const q = langchainQuery(v, K, langchainFilter(subject))
+      started = performance.now()
+      const { rows } = await db.ownerPool.query(q.text, q.values)
+      lc.add(performance.now() - started, recall(rows.map((x) => x.id), truth), rows.length)
+      rows.forEach((x) => returned.add(x.id))
+      // The plan LangChain users get once the planner does pick the HNSW index (larger tables, other estimates):
+      // the filter then runs after the index scan, with default ef_search and no iterative scan.
+      const indexed = await withOwner(db, async (tx) => {
+        await tx.query('SET LOCAL enable_sort = off')
+        return (await tx.query(q.text, q.values)).rows
+      })
+      lcIndex.add(0, recall(indexed.map((x) => x.id), truth), indexed.length)
+      indexed.forEach((x) => returned.add(x.id))
+    }
+  }
+  return {
+    fraction, routes, ours: ours.summary(), hybrid: hybrid.summary(), uncached: uncached.summary(),
+    langchain: langchain ? lc.summary() : null, langchainIndexPlan: langchain ? lcIndex.summary() : null, rowsOutsideRule: await outsideRule(db, subject, [...returned]),
+  }
+}
+
+/** The exact filtered top-k: the same rule, no index (sequential scan), ties by chunk id as the exact route. */
+async function exactTopK(db: Database, scope: ReturnType<typeof scopeOf>, v: string): Promise<string[]> {
+  return withOwner(db, async (tx) => {
+    await tx.query('SET LOCAL enable_indexscan = off')
+    await tx.query('SET LOCAL enable_bitmapscan = off')
+    const p = accessPredicate('c', scope, 2)
+    const { rows } = await tx.query(`SELECT chunk_id FROM chunks c WHERE ${p.text} ORDER BY c.embedding <=> $1::vector, c.chunk_id LIMIT ${K}`, [v, ...p.values])
+    return rows.map((r) => r.chunk_id)
+  })
+}
+
+/** Rows any method returned that canSee (the pure rule, not SQL) denies; LangChain ids are chunk ids too. */
+async function outsideRule(db: Database, subject: Subject, ids: string[]): Promise<number> {
+  const { rows } = await withOwner(db, (tx) => tx.query(
+    'SELECT tenant_id, classification, departments, allowed_principals, quarantined FROM chunks WHERE chunk_id = ANY($1::uuid[])', [ids]))
+  return rows.filter((r) => !canSee(subject, {
+    tenantId: r.tenant_id, classification: classificationAt(r.classification), departments: r.departments,
+    allowedPrincipals: r.allowed_principals, quarantined: r.quarantined,
+  })).length + (ids.length - rows.length)
+}
+
+class Stats {
+  readonly ms: number[] = []
+  readonly recalls: number[] = []
+  readonly rows: number[] = []
+  add(ms: number, r: number, rows: number) {
+    this.ms.push(ms)
+    this.recalls.push(r)
+    this.rows.push(rows)
+  }
+  summary() {
+    const sorted = [...this.ms].sort((x, y) => x - y)
+    const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0)
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0)
+    return { n: this.ms.length, p50: at(0.5), p95: at(0.95), meanRecall: round(mean(this.recalls), 3),
+      minRecall: round(Math.min(...this.recalls), 3), meanRows: round(mean(this.rows), 1) }
+  }
+}
+
+function printTable(rows: Awaited<ReturnType<typeof measure>>[]) {
+  console.log('\n| visible | route | recall@10 mean / min | p50 / p95 ms | rows | hybrid p50 / p95 | uncached p95 | LangChain recall mean / min | LangChain p50 / p95 | LangChain rows | LangChain on HNSW plan: recall mean / min, rows | outside rule |')
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
+  for (const r of rows) {
+    const l = r.langchain
+    const li = r.langchainIndexPlan
+    console.log(`| ${r.fraction * 100}% | ${Object.entries(r.routes).map(([k, n]) => `${k} ${n}`).join(', ')} | ${r.ours.meanRecall} / ${r.ours.minRecall} | ${r.ours.p50} / ${r.ours.p95} | ${r.ours.meanRows} | ${r.hybrid.p50} / ${r.hybrid.p95} | ${r.uncached.p95} | ${l ? `${l.meanRecall} / ${l.minRecall}` : '-'} | ${l ? `${l.p50} / ${l.p95}` : '-'} | ${l ? l.meanRows : '-'} | ${li ? `${li.meanRecall} / ${li.minRecall}, ${li.meanRows}` : '-'} | ${r.rowsOutsideRule} |`)
+  }
+}
+
+const recall = (got: string[], truth: string[]) => (truth.length ? truth.filter((t) => got.includes(t)).length / truth.length : 1)
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
+const parse = (v: string) => v.slice(1, -1).split(',').map(Number)
+const strip = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser } from 'playwright-core'
+import type { TestServer } from '../helpers/test-server.ts'
+import { assertClean, launchBrowser, screenshot, watchPage } from './helpers/browser.ts'
+import { uploadDocument } from './helpers/seed.ts'
+import { signIn } from './helpers/sign-in.ts'
+import { skipUnless, startWebServer } from './helpers/web-server.ts'
+
+const RUNBOOK = 'Incident runbook. When the payment gateway fails, page the on-call engineer and switch traffic to the ' +
+  'standby region within fifteen minutes. Record every step in the incident channel.'
+
+describe('web UI: chat with citations and history (offline extractive provider)', () => {
+  let t: TestServer
+  let browser: Browser
+  let skip: string | false = false
+
+  before(async () => {
+    t = await startWebServer()
+    browser = await launchBrowser()
+    skip = await skipUnless(t, 'carol', [
+      ['POST', '/api/chat'], ['GET', '/api/conversations'], ['GET', '/api/conversations/:id'],
+      ['DELETE', '/api/conversations/:id'], ['POST', '/api/admin/documents'],
+    ])
+    if (!skip) {
+      await uploadDocument(t, 'carol', { title: 'Incident runbook', text: RUNBOOK, classification: 'confidential', departments: ['engineering'] })
+    }
+  })
+
+  after(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('when alice asks a question, then the streamed answer shows its classification, the extractive notice and its sources', async (ctx) => {
+    if (skip) return ctx.skip(skip)
+    const page = await browser.newPage()
+    const watch = await watchPage(page, t.origin)
+    await signIn(page, t.origin, 'alice')
+    await page.getByLabel('Your question').fill('What do we do when the payment gateway fails?')
+    await page.getByRole('button', { name: 'Send' }).click()
+    const answer = page.getByRole('article', { name: 'Answer' }).last()
+    await answer.getByRole('region', { name: 'Sources' }).waitFor()
+    assert.match(await answer.innerText(), /standby region/)
+    assert.match(await answer.locator('.message-meta .badge').innerText(), /confidential/i)
+    await answer.getByText('Extractive mode').waitFor()
+    const source = answer.locator('.citation').first()
+    assert.match(await source.innerText(), /Incident runbook/)
+    await screenshot(page, 'chat-01-answer')
+
+    await source.getByRole('button', { name: /Open passage/ }).click()
+    const dialog = page.getByRole('dialog')
+    assert.match(await dialog.innerText(), /Incident runbook/)
+    await screenshot(page, 'chat-02-passage', { fullPage: false })
+    await dialog.getByRole('button', { name: 'Close' }).click()
+
+    await page.waitForURL(/\/chat\/[\w-]+$/)
+    const history = page.getByRole('navigation', { name: 'Conversations' })
+    await history.locator('.conversation-link').first().waitFor()
+    await page.reload()
+    await page.getByRole('article', { name: 'Your question' }).waitFor()
+    assert.match(await page.getByRole('article', { name: 'Answer' }).first().innerText(), /standby region/)
+
+    await history.getByRole('button', { name: /Delete conversation/ }).first().click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+    await page.waitForURL(`${t.origin}/`)
+    await history.getByText('No conversations yet.').waitFor()
+    assertClean(watch)
+    await page.close()
+  })
+})

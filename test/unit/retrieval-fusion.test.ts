@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { fuseReciprocalRank, RRF_K } from '../../server/retrieval/fusion.ts'
+import { resolveOptions, RETRIEVAL_DEFAULTS } from '../../server/retrieval/options.ts'
+import { chooseRoute, CountCache, needsExactFallback, scopeKey } from '../../server/retrieval/route.ts'
+
+describe('reciprocal rank fusion', () => {
+  it('when a chunk is in both lists, then it outranks chunks that lead only one list', () => {
+    const fused = fuseReciprocalRank(['a', 'b', 'c'], ['x', 'c'], 10)
+    assert.equal(fused[0]?.chunkId, 'c')
+    assert.equal(fused[0]?.score, 1 / (RRF_K + 3) + 1 / (RRF_K + 2))
+    assert.deepEqual(fused.map((f) => f.chunkId), ['c', 'a', 'x', 'b'])
+  })
+
+  it('when scores tie, then the better vector rank wins, then the chunk id; the limit cuts the list', () => {
+    assert.deepEqual(fuseReciprocalRank(['v1'], ['t1'], 10).map((f) => f.chunkId), ['v1', 't1'])
+    assert.deepEqual(fuseReciprocalRank([], ['b', 'a'], 1).map((f) => f.chunkId), ['b'])
+  })
+
+  it('when a list repeats an id, then only its first rank counts', () => {
+    const [only] = fuseReciprocalRank(['a', 'a'], [], 5)
+    assert.equal(only?.score, 1 / (RRF_K + 1))
+  })
+
+  it('when both lists are empty, then nothing is returned', () => {
+    assert.deepEqual(fuseReciprocalRank([], [], 8), [])
+  })
+})
+
+describe('route choice and count cache', () => {
+  it('when fewer chunks than the threshold are visible, then the exact route is chosen', () => {
+    assert.equal(chooseRoute(2999, 3000), 'exact')
+    assert.equal(chooseRoute(3000, 3000), 'hnsw')
+    assert.equal(chooseRoute(0, 0), 'hnsw')
+  })
+
+  it('when the HNSW scan returns fewer rows than asked, then the exact route must redo it', () => {
+    assert.equal(needsExactFallback(39, 40), true)
+    assert.equal(needsExactFallback(40, 40), false)
+  })
+
+  it('when an entry outlives its TTL or the cache is full, then it is gone; a TTL of 0 stores nothing', () => {
+    let now = 1000
+    const cache = new CountCache(100, 2, () => now)
+    cache.set('a', 1)
+    cache.set('b', 2)
+    cache.set('c', 3)
+    assert.equal(cache.get('a'), undefined)
+    assert.equal(cache.get('c'), 3)
+    now += 100
+    assert.equal(cache.get('c'), undefined)
+    const off = new CountCache(0)
+    off.set('a', 1)
+    assert.equal(off.get('a'), undefined)
+  })
+
+  it('when two scopes differ only in order or duplicates, then they share a key; any other difference separates them', () => {
+    const base = { tenantId: 't', userId: 'u', clearance: 1, departments: ['a', 'b'], principals: ['user:u', 'group:g'] }
+    assert.equal(scopeKey(base), scopeKey({ ...base, departments: ['b', 'a', 'a'], principals: ['group:g', 'user:u'] }))
+    for (const other of [{ tenantId: 'x' }, { clearance: 2 }, { departments: ['a'] }, { principals: ['user:u'] }]) {
+      assert.notEqual(scopeKey(base), scopeKey({ ...base, ...other }))
+    }
+  })
+})
+
+describe('retrieval options', () => {
+  it('when no override is given, then the measured defaults apply; overrides outside their range are refused', () => {
+    assert.deepEqual(resolveOptions(), RETRIEVAL_DEFAULTS)
+    assert.equal(resolveOptions({ k: 50, efSearch: undefined }).k, 50)
+    for (const bad of [{ k: 0 }, { k: 51 }, { candidateDepth: 1.5 }, { efSearch: 0 }, { iterativeScan: 'off' as never }]) {
+      assert.throws(() => resolveOptions(bad), RangeError)
+    }
+  })
+})
