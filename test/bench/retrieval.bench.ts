@@ -8,17 +8,19 @@ import { accessPredicate } from '../../server/policy/sql.ts'
 import { RETRIEVAL_DEFAULTS, type RetrievalOptions } from '../../server/retrieval/options.ts'
 import { searchChunks } from '../../server/retrieval/search.service.ts'
 import { FRACTION_PRINCIPALS, queries, type CorpusSpec } from '../helpers/synthetic-corpus.ts'
-import { langchainFilter, langchainQuery, loadLangchainTable } from './retrieval-langchain.ts'
-import { loadCorpus, openBenchDatabase } from './retrieval-load.ts'
+import { langchainFilter, loadLangchain, openLangchainStore, vectorEmbeddings, type LangchainStore } from './retrieval-langchain.ts'
+import { loadCorpus, openBenchDatabase, safeBuildWorkers } from './retrieval-load.ts'
 
 /**
  * `npm run bench -- retrieval [--chunks 100000] [--queries 100] [--ef 100] [--iterative relaxed_order]
- * [--max-scan-tuples 20000] [--exact-threshold 3000] [--depth 40] [--fractions 1,0.5,0.1,0.01,0.001]`
+ * [--max-scan-tuples 20000] [--exact-threshold 6000] [--depth 40] [--fractions 1,0.5,0.1,0.01,0.001] [--no-langchain]`
  * On the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; the corpus
  * goes into database strongroom_bench_retrieval and is reused while its spec is unchanged). For each visible
  * fraction: recall@10 of searchChunks against the exact filtered top-10 (same rule, forced sequential scan),
  * latency, rows returned and rows outside the rule (checked with canSee, independently of SQL); then the same for
- * the LangChain PGVectorStore reproduction (retrieval-langchain.ts).
+ * LangChain.js's PGVectorStore.similaritySearch with the equivalent metadata filter (retrieval-langchain.ts), once
+ * with the plan PostgreSQL picks and once on a connection where the HNSW index plan is forced (enable_sort off),
+ * which is the plan LangChain users get whenever the planner does choose the index.
  */
 const K = 10
 
@@ -43,27 +45,42 @@ export async function run(args: string[]) {
   const log = (line: string) => console.error(`[bench retrieval] ${line}`)
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
   const db = await openBenchDatabase(adminUrl, 'strongroom_bench_retrieval')
+  const stores: LangchainStore[] = []
   try {
     const load = await loadCorpus(db, spec, qs, log)
-    if (!a['no-langchain']) await loadLangchainTable(db, load.key, log)
+    const vectors = qs.map((q) => `[${Array.from(q.embedding).join(',')}]`)
+    let langchain: { chosen: LangchainStore; indexed: LangchainStore } | null = null
+    if (!a['no-langchain']) {
+      const mod = await loadLangchain(log)
+      const url = new URL(adminUrl)
+      url.pathname = '/strongroom_bench_retrieval'
+      const embeddings = vectorEmbeddings(new Map(vectors.map((v, i) => [`q${i}`, parse(v)])))
+      const buildOptions = `-c maintenance_work_mem=1GB -c max_parallel_maintenance_workers=${await safeBuildWorkers(db)}`
+      const chosen = await openLangchainStore(db, mod, url.toString(), load.key, embeddings, log, { buildOptions })
+      stores.push(chosen)
+      const indexed = await openLangchainStore(db, mod, url.toString(), load.key, embeddings, log, { buildOptions, queryOptions: '-c enable_sort=off' })
+      stores.push(indexed)
+      langchain = { chosen, indexed }
+    }
     const rows = []
     for (const fraction of a.fractions.split(',').map(Number)) {
       const entry = FRACTION_PRINCIPALS.find((p) => p.fraction === fraction)
       if (!entry) throw new Error(`no principal for fraction ${fraction}`)
       log(`fraction ${fraction}`)
-      rows.push(await measure(db, entry.subject, fraction, qs.map((q) => `[${Array.from(q.embedding).join(',')}]`), qs, opts, !a['no-langchain']))
+      rows.push(await measure(db, entry.subject, fraction, vectors, qs, opts, langchain))
     }
     const report = { spec, load: { ...load, key: undefined }, options: { ...RETRIEVAL_DEFAULTS, ...strip(opts) }, loadAverage: os.loadavg(), cpus: os.cpus().length, rows }
     printTable(report.rows)
     console.log(`\nload average during run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`)
     return report
   } finally {
+    await Promise.allSettled(stores.map((st) => st.end()))
     await db.close()
   }
 }
 
 async function measure(db: Database, subject: Subject, fraction: number, vectors: string[], qs: ReadonlyArray<{ cluster: number }>,
-  opts: Partial<RetrievalOptions>, langchain: boolean) {
+  opts: Partial<RetrievalOptions>, langchain: { chosen: LangchainStore; indexed: LangchainStore } | null) {
   const scope = scopeOf(subject)
   const ours = new Stats()
   const hybrid = new Stats()
@@ -72,6 +89,7 @@ async function measure(db: Database, subject: Subject, fraction: number, vectors
   const lcIndex = new Stats()
   const routes: Record<string, number> = {}
   const returned = new Set<string>()
+  const returnedLangchain = new Set<string>()
   // Warm-up: the first searches fill the count cache and the buffer cache; they are not timed.
   for (const v of vectors.slice(0, 3)) await searchChunks(db, subject, { text: '', embedding: parse(v), k: K }, opts)
   for (const [i, v] of vectors.entries()) {
@@ -92,24 +110,23 @@ async function measure(db: Database, subject: Subject, fraction: number, vectors
       uncached.add(performance.now() - started, 0, 0)
     }
     if (langchain) {
-      const q = langchainQuery(v, K, langchainFilter(subject))
+      const filter = langchainFilter(subject)
       started = performance.now()
-      const { rows } = await db.ownerPool.query(q.text, q.values)
-      lc.add(performance.now() - started, recall(rows.map((x) => x.id), truth), rows.length)
-      rows.forEach((x) => returned.add(x.id))
-      // The plan LangChain users get once the planner does pick the HNSW index (larger tables, other estimates):
-      // the filter then runs after the index scan, with default ef_search and no iterative scan.
-      const indexed = await withOwner(db, async (tx) => {
-        await tx.query('SET LOCAL enable_sort = off')
-        return (await tx.query(q.text, q.values)).rows
-      })
-      lcIndex.add(0, recall(indexed.map((x) => x.id), truth), indexed.length)
-      indexed.forEach((x) => returned.add(x.id))
+      const docs = await langchain.chosen.similaritySearch(`q${i}`, K, filter)
+      const ids = docs.map((d) => d.id as string)
+      lc.add(performance.now() - started, recall(ids, truth), ids.length)
+      ids.forEach((id) => returnedLangchain.add(id))
+      started = performance.now()
+      const indexed = (await langchain.indexed.similaritySearch(`q${i}`, K, filter)).map((d) => d.id as string)
+      lcIndex.add(performance.now() - started, recall(indexed, truth), indexed.length)
+      indexed.forEach((id) => returnedLangchain.add(id))
     }
   }
   return {
     fraction, routes, ours: ours.summary(), hybrid: hybrid.summary(), uncached: uncached.summary(),
-    langchain: langchain ? lc.summary() : null, langchainIndexPlan: langchain ? lcIndex.summary() : null, rowsOutsideRule: await outsideRule(db, subject, [...returned]),
+    langchain: langchain ? lc.summary() : null, langchainIndexPlan: langchain ? lcIndex.summary() : null,
+    rowsOutsideRule: await outsideRule(db, subject, [...returned]),
+    langchainRowsOutsideRule: langchain ? await outsideRule(db, subject, [...returnedLangchain]) : null,
   }
 }
 
@@ -153,12 +170,12 @@ class Stats {
 }
 
 function printTable(rows: Awaited<ReturnType<typeof measure>>[]) {
-  console.log('\n| visible | route | recall@10 mean / min | p50 / p95 ms | rows | hybrid p50 / p95 | uncached p95 | LangChain recall mean / min | LangChain p50 / p95 | LangChain rows | LangChain on HNSW plan: recall mean / min, rows | outside rule |')
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
+  console.log('\n| visible | route | recall@10 mean / min | p50 / p95 ms | rows | hybrid p50 / p95 | uncached p95 | outside rule | LangChain recall mean / min | LangChain p50 / p95 | LangChain rows | LangChain on HNSW plan: recall mean / min, p50 / p95, rows | LangChain outside rule |')
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const r of rows) {
     const l = r.langchain
     const li = r.langchainIndexPlan
-    console.log(`| ${r.fraction * 100}% | ${Object.entries(r.routes).map(([k, n]) => `${k} ${n}`).join(', ')} | ${r.ours.meanRecall} / ${r.ours.minRecall} | ${r.ours.p50} / ${r.ours.p95} | ${r.ours.meanRows} | ${r.hybrid.p50} / ${r.hybrid.p95} | ${r.uncached.p95} | ${l ? `${l.meanRecall} / ${l.minRecall}` : '-'} | ${l ? `${l.p50} / ${l.p95}` : '-'} | ${l ? l.meanRows : '-'} | ${li ? `${li.meanRecall} / ${li.minRecall}, ${li.meanRows}` : '-'} | ${r.rowsOutsideRule} |`)
+    console.log(`| ${r.fraction * 100}% | ${Object.entries(r.routes).map(([k, n]) => `${k} ${n}`).join(', ')} | ${r.ours.meanRecall} / ${r.ours.minRecall} | ${r.ours.p50} / ${r.ours.p95} | ${r.ours.meanRows} | ${r.hybrid.p50} / ${r.hybrid.p95} | ${r.uncached.p95} | ${r.rowsOutsideRule} | ${l ? `${l.meanRecall} / ${l.minRecall}` : '-'} | ${l ? `${l.p50} / ${l.p95}` : '-'} | ${l ? l.meanRows : '-'} | ${li ? `${li.meanRecall} / ${li.minRecall}, ${li.p50} / ${li.p95}, ${li.meanRows}` : '-'} | ${r.langchainRowsOutsideRule ?? '-'} |`)
   }
 }
 

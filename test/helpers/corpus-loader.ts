@@ -1,7 +1,7 @@
 import type { Database } from '../../server/db/pool.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import { insertTenants } from './seed-chunks.ts'
-import { basisVectors, documentLayout, NOISE_TERMS, TENANT, RIVAL_TENANT, type CorpusSpec } from './synthetic-corpus.ts'
+import { basisLayout, basisVectors, documentLayout, NOISE_TERMS, TENANT, RIVAL_TENANT, type CorpusSpec } from './synthetic-corpus.ts'
 
 const VOCABULARY = 'audit policy ledger invoice server vendor budget roadmap incident review contract payroll release'
 
@@ -18,6 +18,7 @@ export async function loadSyntheticCorpus(
   opts: { batchDocs?: number; onProgress?: (chunks: number) => void } = {},
 ): Promise<number> {
   const basis = basisVectors(spec)
+  const { noiseStart, bridgeStart, end } = basisLayout(spec)
   const layout = documentLayout(spec)
   await withOwner(db, async (tx) => {
     await insertTenants(tx, [TENANT, RIVAL_TENANT])
@@ -43,7 +44,7 @@ export async function loadSyntheticCorpus(
         [TENANT, docs.map((d) => d.documentId), docs.map((d) => d.classification), docs.map((d) => literal(d.departments)),
           docs.map((d) => literal(d.allowed)), docs.map((d) => d.chunks)],
       )
-      // Each chunk adds NOISE_TERMS basis vectors chosen by hashing its global index (sum() of vectors).
+      // Each chunk adds NOISE_TERMS noise vectors and one bridge vector, chosen by hashing its global index.
       await tx.query(
         `INSERT INTO chunks (tenant_id, document_id, ordinal, title, text, embedding, embedding_model, classification,
                              departments, allowed_principals, quarantined)
@@ -51,14 +52,15 @@ export async function loadSyntheticCorpus(
                 'topic' || u.cluster || ' ' || array_to_string((SELECT array_agg(w.words[1 + ((u.first + j) * 31 + k * 17) % 13])
                   FROM (SELECT string_to_array($3, ' ') AS words) w, generate_series(1, $4::int) k), ' '),
                 c.v + (SELECT sum(b.v) FROM generate_series(1, $8::int) t
-                       JOIN synthetic_basis b ON b.i = $7 + abs(hashint4((u.first + j) * 16 + t)) % ($9::int - $7)),
+                       JOIN synthetic_basis b ON b.i = $7 + abs(hashint4((u.first + j) * 16 + t)) % ($9::int - $7))
+                    + (SELECT b.v FROM synthetic_basis b WHERE b.i = $9 + abs(hashint4((u.first + j) * 16 + 15)) % ($10::int - $9)),
                 'synthetic', d.classification, d.departments, d.allowed_principals, d.quarantined
          FROM unnest($2::uuid[], $5::int[], $6::int[]) AS u(document_id, cluster, first)
          JOIN documents d ON d.tenant_id = $1 AND d.document_id = u.document_id
          CROSS JOIN LATERAL generate_series(0, d.chunk_count - 1) AS j
          JOIN synthetic_basis c ON c.i = u.cluster`,
         [TENANT, docs.map((d) => d.documentId), VOCABULARY, spec.words, docs.map((d) => d.cluster), firstChunk,
-          spec.clusters, NOISE_TERMS, basis.length],
+          noiseStart, NOISE_TERMS, bridgeStart, end],
       )
     })
     loaded += docs.reduce((n, d) => n + d.chunks, 0)

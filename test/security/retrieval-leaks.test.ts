@@ -80,6 +80,14 @@ describe('retrieval leak matrix (192 planted documents x 6 principals)', () => {
       const expected = canaries.filter((c) => canSee(PRINCIPALS[name], c.resource)).map((c) => c.chunkId).sort()
       const read = (seams: RepoSeams) => withOwner(t.db, async (tx) => {
         await useHnswScan(tx, { efSearch: 200, iterativeScan: 'relaxed_order', maxScanTuples: 20_000 })
+        // The 'all' text path asks search_chunk_text(), which reads the principal from the RLS settings. They are
+        // set here to a forged, wider principal of the same tenant, so only the query-side predicate can narrow it.
+        await tx.query(
+          `SELECT set_config('strongroom.tenant_id', $1, true), set_config('strongroom.clearance', '3', true),
+                  set_config('strongroom.departments', '{engineering,finance,hr}', true),
+                  set_config('strongroom.principals', '{user:alice,group:eng-all,group:globex-eng}', true)`,
+          [scope.tenantId],
+        )
         return {
           hnsw: (await vectorCandidatesHnsw(tx, scope, q, 500, seams)).map((c) => c.chunkId).sort(),
           exact: (await vectorCandidatesExact(tx, scope, q, 500, seams)).candidates.map((c) => c.chunkId).sort(),
@@ -96,6 +104,7 @@ describe('retrieval leak matrix (192 planted documents x 6 principals)', () => {
       const open = await read(RLS_ONLY)
       assert.equal(open.exact.length, canaries.length)
       assert.equal(open.byIds.length, canaries.length)
+      assert.ok(open.textAll.length > expected.length && expected.every((id) => open.textAll.includes(id)), name)
     }
   })
 

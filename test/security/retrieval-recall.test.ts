@@ -14,7 +14,11 @@ import { openTestDatabase, type TestDatabase } from '../helpers/test-db.ts'
 // 20k chunks in 5000 documents: the 1% principal sees 200 chunks, the 0.1% principal 20.
 const SPEC: CorpusSpec = { chunks: 20_000, chunksPerDoc: 4, clusters: 50, seed: 11, words: 6 }
 const K = 10
-const QUERIES = queries(SPEC, 12).map((q) => Array.from(q.embedding))
+// Enough queries that one trapped graph search shows in the minimum, and the mean is not decided by a single query.
+const QUERIES = queries(SPEC, 100).map((q) => Array.from(q.embedding))
+// The issue's targets for every visible fraction (mean and worst query), as the benchmark reports them.
+const MEAN_RECALL = 0.98
+const MIN_RECALL = 0.9
 const literal = (v: number[]) => `[${v.join(',')}]`
 
 /** The exact filtered top-k: the same rule, a forced sequential scan, the same tie-breaker as the exact route. */
@@ -95,17 +99,22 @@ describe('retrieval recall under selective filters (20k chunks)', () => {
     assert.ok(returned < (QUERIES.length * K) / 2, `naive HNSW returned ${returned} of ${QUERIES.length * K}`)
   })
 
-  it('when a principal sees half the corpus, then the HNSW route runs and recall@10 against the exact top-k is high', async () => {
-    const subject = principalFor(0.5)
-    let found = 0
-    for (const q of QUERIES) {
-      const r = await searchChunks(t.db, subject, { text: '', embedding: q, k: K })
-      assert.equal(r.route, 'hnsw')
-      const truth = new Set(await exactTopK(t, scopeOf(subject), q, K))
-      found += r.results.filter((h) => truth.has(h.chunkId)).length
-    }
-    assert.ok(found / (QUERIES.length * K) >= 0.95, `mean recall ${found / (QUERIES.length * K)}`)
-  })
+  for (const fraction of [1, 0.5] as const) {
+    it(`when a principal sees ${fraction * 100}% of the corpus, then the HNSW route runs and recall@10 against the exact top-k meets the targets for every query`, async (ctx) => {
+      const subject = principalFor(fraction)
+      const recalls: number[] = []
+      for (const q of QUERIES) {
+        const r = await searchChunks(t.db, subject, { text: '', embedding: q, k: K })
+        assert.equal(r.route, 'hnsw')
+        const truth = new Set(await exactTopK(t, scopeOf(subject), q, K))
+        recalls.push(r.results.filter((h) => truth.has(h.chunkId)).length / K)
+      }
+      const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length
+      const detail = `mean ${mean}, min ${Math.min(...recalls)}, below 1: ${recalls.filter((x) => x < 1).join(',') || 'none'}`
+      ctx.diagnostic(`recall@10 at ${fraction * 100}%: ${detail}`)
+      assert.ok(mean >= MEAN_RECALL && Math.min(...recalls) >= MIN_RECALL, detail)
+    })
+  }
 
   it('when the HNSW route is planned, then the HNSW index serves it; the exact route never touches that index', async () => {
     const hnsw = await planOf(t, principalFor(0.01), async (tx, scope) => {

@@ -82,7 +82,8 @@ describe('row-level security', () => {
                   FROM pg_roles r WHERE r.rolname LIKE 'strongroom\\_%'`),
     )
     assert.deepEqual(rows.map((r) => r.rolname).sort(), [
-      'strongroom_app', 'strongroom_auditor', 'strongroom_ingest', 'strongroom_maintenance', 'strongroom_worker',
+      'strongroom_app', 'strongroom_auditor', 'strongroom_ingest', 'strongroom_maintenance', 'strongroom_text_search',
+      'strongroom_worker',
     ])
     for (const r of rows) {
       assert.equal(r.rolsuper, false, r.rolname)
