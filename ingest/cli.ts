@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadConfig, type Config } from '../server/config.ts'
 import { openMigratedDatabase } from '../server/db/bootstrap.ts'
@@ -7,19 +8,25 @@ import { AppError } from '../server/errors.ts'
 import { createEmbedder } from '../server/llm/create-embedder.ts'
 import { checkEmbeddings } from '../server/retrieval/embedding-check.ts'
 import { validateAttributes } from './attributes.ts'
+import { estimateChunks, useBulk, type BulkChoice } from './bulk-mode.ts'
 import { collectFiles, readCapped, type CliFile } from './cli-files.ts'
-import { ingestFile } from './pipeline.ts'
+import { ingestMany, type ItemOutcome } from './ingest-many.ts'
+import { createPreparePool, defaultWorkerCount, type PreparePool } from './prepare-pool.ts'
 import type { IngestResult, IngestStatus } from './types.ts'
+import { ensureVectorIndex, withDeferredVectorIndex } from './vector-index.ts'
 
 /**
  * `npm run ingest -- --tenant <t> --classification <level> [--department <d>]... [--allow <user:ID|group:NAME>]...
- * [--title <t>] <file-or-folder>...`
+ * [--title <t>] [--bulk | --no-bulk] [--workers <n>] <file-or-folder>...`
  *
  * Exit codes: 0 all files stored or unchanged, 1 a file was rejected or failed (or the start-up checks failed),
- * 2 usage or configuration error, 3 the embedded database is in use by a running server.
+ * 2 usage or configuration error, 3 the embedded database is in use by a running server, 130 interrupted (SIGINT or
+ * SIGTERM: files being parsed or written finish, the rest are not started, the vector index is rebuilt before exit;
+ * a second signal quits at once, and the next run rebuilds the index).
  */
 const USAGE = `usage: npm run ingest -- --tenant <tenant> --classification <public|internal|confidential|restricted>
-         [--department <name>]... [--allow <user:ID|group:NAME>]... [--title <title>] <file-or-folder>...`
+         [--department <name>]... [--allow <user:ID|group:NAME>]... [--title <title>]
+         [--bulk | --no-bulk] [--workers <n>] <file-or-folder>...`
 const ACTOR = 'cli:ingest'
 
 class UsageError extends Error {}
@@ -35,10 +42,17 @@ function parse(argv: string[]) {
       department: { type: 'string', multiple: true, default: [] },
       allow: { type: 'string', multiple: true, default: [] },
       title: { type: 'string' },
+      bulk: { type: 'boolean', default: false },
+      'no-bulk': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
-  return { ...values, paths: positionals }
+  if (values.bulk && values['no-bulk']) throw new UsageError('--bulk and --no-bulk exclude each other')
+  const bulk: BulkChoice = values.bulk ? 'on' : values['no-bulk'] ? 'off' : 'auto'
+  const workers = values.workers === undefined ? defaultWorkerCount() : Number(values.workers)
+  if (!/^\d+$/.test(values.workers ?? '0') || workers > 64) throw new UsageError('--workers must be an integer from 0 to 64')
+  return { ...values, bulk, workers, paths: positionals }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -63,43 +77,81 @@ async function main(argv: string[]): Promise<number> {
     return 2
   }
 
+  // Workers load their modules while the database opens and migrates.
+  const pool = createPreparePool(files.length > 1 ? args.workers : 0)
   let db: Database
   try {
     db = await openMigratedDatabase(config, 'npm run ingest')
   } catch (err) {
+    await pool.close()
     process.stderr.write(`ingest: ${(err as Error).message}\n`)
     return err instanceof EmbeddedDatabaseBusyError ? 3 : 1
   }
+  const stop = new AbortController()
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(130)
+    stop.abort()
+    process.stderr.write('ingest: stopping after the files in progress (again to quit at once)\n')
+  }
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
   try {
     const embedder = createEmbedder(config)
     await checkEmbeddings(db, embedder)
-    const totals: Record<IngestStatus | 'failed', number> = { added: 0, replaced: 0, unchanged: 0, quarantined: 0, rejected: 0, failed: 0 }
-    let chunks = 0
-    for (const file of files) {
-      let result: IngestResult
-      try {
-        const bytes = readCapped(file.absolute, config.ingest.maxFileBytes + 1)
-        result = await ingestFile({ db, embedder, config }, { ...inputFor(args), bytes, fileName: file.absolute, source: file.source })
-      } catch (err) {
-        totals.failed++
-        process.stdout.write(`${'failed'.padEnd(12)}${file.source}  ${oneLine(err)}\n`)
-        continue
-      }
-      totals[result.status]++
-      if (result.status !== 'unchanged' && result.status !== 'rejected') chunks += result.chunks
-      process.stdout.write(`${result.status.padEnd(12)}${file.source}  ${detail(result)}\n`)
-    }
+    const log = (message: string) => process.stdout.write(`${message}\n`)
+    // An earlier bulk load that was killed left the index dropped: searches were exact but slow since. Repair first.
+    await ensureVectorIndex(db, { log })
+    const bytes = files.reduce((n, f) => n + (fs.statSync(f.absolute, { throwIfNoEntry: false })?.size ?? 0), 0)
+    const bulk = await useBulk(db, args.bulk, estimateChunks(bytes, config.ingest.chunkSize, config.ingest.chunkOverlap))
+    const run = () => ingestAll(db, embedder, config, args, files, pool, stop.signal)
+    if (bulk) log('bulk load: the vector index is rebuilt once after the load; searches stay exact meanwhile')
+    const totals = bulk ? await withDeferredVectorIndex(db, { log }, run) : await run()
+    const notStarted = files.length - Object.values(totals.counts).reduce((a, b) => a + b, 0)
+    const c = totals.counts
     process.stdout.write(
-      `\nadded ${totals.added}, replaced ${totals.replaced}, unchanged ${totals.unchanged}, ` +
-        `quarantined ${totals.quarantined}, rejected ${totals.rejected}, failed ${totals.failed}, chunks ${chunks}\n`,
+      `\nadded ${c.added}, replaced ${c.replaced}, unchanged ${c.unchanged}, quarantined ${c.quarantined}, ` +
+        `rejected ${c.rejected}, failed ${c.failed}, chunks ${totals.chunks}` +
+        `${notStarted > 0 ? `, not started ${notStarted} (interrupted)` : ''}\n`,
     )
-    return totals.rejected + totals.failed > 0 ? 1 : 0
+    if (stop.signal.aborted) return 130
+    return c.rejected + c.failed > 0 ? 1 : 0
   } catch (err) {
     process.stderr.write(`ingest: ${oneLine(err)}\n`)
     return 1
   } finally {
+    await pool.close()
     await db.close()
+    // Only now: embedded PGlite runs queries on this thread, so a signal may wait until here to be handled.
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
   }
+}
+
+async function ingestAll(
+  db: Database,
+  embedder: ReturnType<typeof createEmbedder>,
+  config: Config,
+  args: ReturnType<typeof parse>,
+  files: CliFile[],
+  pool: PreparePool,
+  signal: AbortSignal,
+) {
+  const counts: Record<IngestStatus | 'failed', number> = { added: 0, replaced: 0, unchanged: 0, quarantined: 0, rejected: 0, failed: 0 }
+  let chunks = 0
+  const print = (o: ItemOutcome<unknown>) => {
+    const file = o.item as CliFile
+    if (!o.result) {
+      counts.failed++
+      process.stdout.write(`${'failed'.padEnd(12)}${file.source}  ${oneLine(o.error)}\n`)
+      return
+    }
+    counts[o.result.status]++
+    if (o.result.status !== 'unchanged' && o.result.status !== 'rejected') chunks += o.result.chunks
+    process.stdout.write(`${o.result.status.padEnd(12)}${file.source}  ${detail(o.result)}\n`)
+  }
+  const load = (file: CliFile) => ({
+    ...inputFor(args), bytes: readCapped(file.absolute, config.ingest.maxFileBytes + 1), fileName: file.absolute, source: file.source,
+  })
+  await ingestMany({ db, embedder, config }, files, load, { pool, signal, onResult: print })
+  return { counts, chunks }
 }
 
 function inputFor(args: ReturnType<typeof parse>) {

@@ -13,11 +13,30 @@ export function embeddingInput(title: string, headingPath: readonly string[], te
 }
 
 /**
- * Embeds `texts` in batches of `batchSize` and returns each vector in pgvector's text form. A vector of the wrong
- * length is refused here rather than by the INSERT, with a message that names the configuration.
+ * Embeds `texts` in batches of `batchSize` and returns each vector in pgvector's text form (`npm run reembed`). A
+ * vector of the wrong length is refused here rather than by the INSERT, with a message that names the configuration.
  */
 export async function embedInBatches(embedder: Embedder, texts: readonly string[], batchSize: number): Promise<string[]> {
   const out: string[] = []
+  await eachVector(embedder, texts, batchSize, (v) => out.push(toSql(v) as string))
+  return out
+}
+
+/**
+ * Embeds `texts` in batches into one Float32Array, vector after vector (`dimensions` floats each), the form the
+ * ingest writer sends in binary (ingest/pg-binary.ts). pgvector stores float4, so nothing is lost here.
+ */
+export async function embedToFloat32(embedder: Embedder, texts: readonly string[], batchSize: number): Promise<Float32Array> {
+  const out = new Float32Array(texts.length * embedder.dimensions)
+  let at = 0
+  await eachVector(embedder, texts, batchSize, (v) => {
+    out.set(v, at)
+    at += v.length
+  })
+  return out
+}
+
+async function eachVector(embedder: Embedder, texts: readonly string[], batchSize: number, use: (v: number[]) => void) {
   for (let start = 0; start < texts.length; start += batchSize) {
     const batch = texts.slice(start, start + batchSize)
     const vectors = await embedder.embedDocuments(batch)
@@ -32,8 +51,7 @@ export async function embedInBatches(embedder: Embedder, texts: readonly string[
           { status: 502 },
         )
       }
-      out.push(toSql(v) as string)
+      use(v)
     }
   }
-  return out
 }

@@ -1,83 +1,144 @@
+import { randomUUID } from 'node:crypto'
 import { appendAudit } from '../server/audit/audit.service.ts'
 import { ensureTenant } from '../server/auth/session.repo.ts'
 import type { Database } from '../server/db/pool.ts'
-import { withTenant } from '../server/db/tx.ts'
-import { insertChunks, type NewChunk } from '../server/documents/chunks.repo.ts'
-import { deleteDocument, findDocumentBySource, insertDocument, lockSource } from '../server/documents/documents.repo.ts'
+import { withTenant, type Tx } from '../server/db/tx.ts'
 import { sameAttributes, type DocumentAttributes } from './attributes.ts'
 import { findingsAudit } from './findings.ts'
+import type { PreparedContent } from './prepare.ts'
+import { deleteDocuments, findDocumentsBySources, insertChunkRows, insertDocuments, lockSources, vectorTypeOid } from './store.repo.ts'
 
 /** Everything the pipeline prepared for one document, ready to be written. */
 export interface PreparedDocument {
-  tenantId: string
   source: string
-  title: string
   contentHash: string
-  format: string
   byteSize: number
   attrs: DocumentAttributes
-  quarantined: boolean
-  findings: Record<string, number>
-  chunks: NewChunk[]
-  embeddingModel: string
   actor: string
+  content: PreparedContent
+  /** One vector per chunk, back to back (embedder.dimensions floats each). */
+  vectors: Float32Array
 }
 
 export type StoreOutcome =
   | { status: 'unchanged'; documentId: string; chunks: number; findings: Record<string, number> }
   | { status: 'added' | 'replaced'; documentId: string; previousDocumentId?: string }
 
+/** The embedding every vector of a batch was made with. */
+export interface StoreEmbedding {
+  model: string
+  dimensions: number
+}
+
+// The vector type's OID differs per database; looked up once per database handle.
+const vectorOids = new WeakMap<Database, Promise<number>>()
+
 /**
- * Writes the document in ONE transaction as the ingest role: tenant row, per-source lock, dedupe re-check, delete of
- * the replaced version (its chunks cascade), insert of the new document and all its chunks, audit entries. Anything
- * failing rolls back all of it, so a reader sees the old version or the new one, never a mix or half a document.
+ * Writes a batch of one tenant's documents in ONE transaction as the ingest role: tenant row, per-source locks,
+ * dedupe re-check, delete of replaced versions (their chunks cascade), insert of the new documents and all their
+ * chunks, one audit entry per document (two when quarantined). Anything failing rolls back all of it, so every
+ * document of the batch is stored whole or not at all, and a reader sees an old version or a new one, never a mix.
+ * A batch of one is exactly the single-document write; {@link storeEach} splits a failed batch into those.
  *
- * The dedupe check is repeated under the lock because another ingest of the same source may have committed since
- * the pipeline's early check.
+ * The dedupe check is repeated under the locks because another ingest of the same source may have committed since
+ * the pipeline's early check. Sources must be distinct within a batch.
  */
-export function storeDocument(db: Database, doc: PreparedDocument, now: Date): Promise<StoreOutcome> {
-  const { tenantId } = doc
+export async function storeDocuments(
+  db: Database,
+  tenantId: string,
+  embedding: StoreEmbedding,
+  docs: readonly PreparedDocument[],
+  now: Date,
+): Promise<StoreOutcome[]> {
+  const sources = docs.map((d) => d.source)
+  if (new Set(sources).size !== sources.length) throw new RangeError('a batch must not hold the same source twice')
+  let vectorOid = vectorOids.get(db)
+  if (!vectorOid) {
+    vectorOid = withTenant(db, tenantId, 'ingest', vectorTypeOid)
+    vectorOids.set(db, vectorOid)
+    vectorOid.catch(() => vectorOids.delete(db))
+  }
+  const oid = await vectorOid
   return withTenant(db, tenantId, 'ingest', async (tx) => {
     await ensureTenant(tx, tenantId)
-    await lockSource(tx, tenantId, doc.source)
-    const existing = await findDocumentBySource(tx, tenantId, doc.source)
-    if (existing && existing.contentHash === doc.contentHash && sameAttributes(existing, doc.attrs)) {
-      return { status: 'unchanged', documentId: existing.documentId, chunks: existing.chunkCount, findings: existing.findings }
+    await lockSources(tx, tenantId, sources)
+    const existing = await findDocumentsBySources(tx, tenantId, sources)
+    const outcomes: StoreOutcome[] = []
+    const writes: Array<{ doc: PreparedDocument; documentId: string; previousDocumentId: string | undefined }> = []
+    for (const doc of docs) {
+      const old = existing.get(doc.source)
+      if (old && old.contentHash === doc.contentHash && sameAttributes(old, doc.attrs)) {
+        outcomes.push({ status: 'unchanged', documentId: old.documentId, chunks: old.chunkCount, findings: old.findings })
+        continue
+      }
+      const write = { doc, documentId: randomUUID(), previousDocumentId: old?.documentId }
+      writes.push(write)
+      outcomes.push(old
+        ? { status: 'replaced', documentId: write.documentId, previousDocumentId: old.documentId }
+        : { status: 'added', documentId: write.documentId })
     }
-    if (existing) await deleteDocument(tx, tenantId, existing.documentId)
-    const documentId = await insertDocument(tx, tenantId, {
-      title: doc.title, source: doc.source, contentHash: doc.contentHash, format: doc.format, byteSize: doc.byteSize,
-      classification: doc.attrs.classification, departments: doc.attrs.departments,
-      allowedPrincipals: doc.attrs.allowedPrincipals, quarantined: doc.quarantined, findings: doc.findings,
-      chunkCount: doc.chunks.length, createdBy: doc.actor, now,
-    })
-    await insertChunks(tx, tenantId, {
-      documentId, title: doc.title, classification: doc.attrs.classification, departments: doc.attrs.departments,
-      allowedPrincipals: doc.attrs.allowedPrincipals, quarantined: doc.quarantined, embeddingModel: doc.embeddingModel,
-    }, doc.chunks)
-    // Ids, attributes and counts only: titles and sources (file names) must not enter the undeletable audit log.
-    const data = {
-      documentId,
-      ...(existing ? { previousDocumentId: existing.documentId } : {}),
-      contentHash: doc.contentHash,
-      format: doc.format,
-      byteSize: doc.byteSize,
-      classification: doc.attrs.classification,
-      departments: doc.attrs.departments,
-      allowCount: doc.attrs.allowedPrincipals.length,
-      chunks: doc.chunks.length,
-      quarantined: doc.quarantined,
-      ...findingsAudit(doc.findings),
-    }
-    const type = existing ? 'document.replace' : 'document.ingest'
-    await appendAudit(tx, tenantId, { type, actor: doc.actor, outcome: 'success', data }, now)
-    if (doc.quarantined) {
-      await appendAudit(tx, tenantId, {
-        type: 'document.quarantine', actor: doc.actor, outcome: 'success', data: { documentId, ...findingsAudit(doc.findings) },
-      }, now)
-    }
-    return existing
-      ? { status: 'replaced', documentId, previousDocumentId: existing.documentId }
-      : { status: 'added', documentId }
+    await deleteDocuments(tx, tenantId, writes.flatMap((w) => (w.previousDocumentId ? [w.previousDocumentId] : [])))
+    await insertDocuments(tx, tenantId, writes.map(({ doc, documentId }) => ({
+      documentId, title: doc.content.title, source: doc.source, contentHash: doc.contentHash, format: doc.content.format,
+      byteSize: doc.byteSize, classification: doc.attrs.classification, departments: doc.attrs.departments,
+      allowedPrincipals: doc.attrs.allowedPrincipals, quarantined: doc.content.quarantined, findings: doc.content.findings,
+      chunkCount: doc.content.chunks.length, createdBy: doc.actor,
+    })), now)
+    await insertChunkRows(tx, tenantId, { ...embedding, vectorOid: oid }, writes.map(({ doc, documentId }) => ({
+      documentId, title: doc.content.title, classification: doc.attrs.classification, departments: doc.attrs.departments,
+      allowedPrincipals: doc.attrs.allowedPrincipals, quarantined: doc.content.quarantined, chunks: doc.content.chunks,
+      vectors: doc.vectors,
+    })))
+    // The chain lock is taken here, last, and held to COMMIT: other writers of the tenant wait only for this tail.
+    for (const w of writes) await auditWrite(tx, tenantId, w.doc, w.documentId, w.previousDocumentId, now)
+    return outcomes
   })
+}
+
+/**
+ * Stores each document in a transaction of its own: after a batch failed, the documents that can be stored are,
+ * and each failure stays with its own document.
+ */
+export async function storeEach(
+  db: Database,
+  tenantId: string,
+  embedding: StoreEmbedding,
+  docs: readonly PreparedDocument[],
+  now: Date,
+): Promise<Array<{ ok: true; outcome: StoreOutcome } | { ok: false; error: unknown }>> {
+  const results: Array<{ ok: true; outcome: StoreOutcome } | { ok: false; error: unknown }> = []
+  for (const doc of docs) {
+    try {
+      const [outcome] = await storeDocuments(db, tenantId, embedding, [doc], now)
+      results.push({ ok: true, outcome: outcome as StoreOutcome })
+    } catch (error) {
+      results.push({ ok: false, error })
+    }
+  }
+  return results
+}
+
+async function auditWrite(tx: Tx, tenantId: string, doc: PreparedDocument, documentId: string, previous: string | undefined, now: Date) {
+  const { content, attrs } = doc
+  // Ids, attributes and counts only: titles and sources (file names) must not enter the undeletable audit log.
+  const data = {
+    documentId,
+    ...(previous ? { previousDocumentId: previous } : {}),
+    contentHash: doc.contentHash,
+    format: content.format,
+    byteSize: doc.byteSize,
+    classification: attrs.classification,
+    departments: attrs.departments,
+    allowCount: attrs.allowedPrincipals.length,
+    chunks: content.chunks.length,
+    quarantined: content.quarantined,
+    ...findingsAudit(content.findings),
+  }
+  const type = previous ? 'document.replace' : 'document.ingest'
+  await appendAudit(tx, tenantId, { type, actor: doc.actor, outcome: 'success', data }, now)
+  if (content.quarantined) {
+    await appendAudit(tx, tenantId, {
+      type: 'document.quarantine', actor: doc.actor, outcome: 'success', data: { documentId, ...findingsAudit(content.findings) },
+    }, now)
+  }
 }

@@ -18,12 +18,17 @@ export function sniffDelimiter(text: string): string | undefined {
   return best?.delimiter
 }
 
-/** Field counts of the first non-empty records, or undefined when quotes are unbalanced. */
+/**
+ * Field counts of the first non-empty records, or undefined when quotes are unbalanced or, as soon as it is certain,
+ * when the delimiter cannot be consistent (the first record has one field, or a record differs from the first):
+ * prose is told from a table after its first lines instead of after fifty records per delimiter.
+ */
 function fieldCounts(text: string, delimiter: string): number[] | undefined {
   const counts: number[] = []
   let fields = 1
   let inQuotes = false
   let recordHasContent = false
+  const inconsistent = () => counts[0] === 1 || (counts.length > 1 && counts[counts.length - 1] !== counts[0])
   for (let i = 0; i < text.length && counts.length < SAMPLE_RECORDS; i++) {
     const c = text[i]
     if (inQuotes) {
@@ -40,7 +45,10 @@ function fieldCounts(text: string, delimiter: string): number[] | undefined {
       fields++
       recordHasContent = true
     } else if (c === '\n' || c === '\r') {
-      if (recordHasContent) counts.push(fields)
+      if (recordHasContent) {
+        counts.push(fields)
+        if (inconsistent()) return undefined
+      }
       fields = 1
       recordHasContent = false
     } else if (c !== ' ') {

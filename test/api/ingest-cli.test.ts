@@ -6,6 +6,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { loadConfig } from '../../server/config.ts'
 import { openMigratedDatabase } from '../../server/db/bootstrap.ts'
+import { VECTOR_INDEX_NAME, vectorIndexState } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import { makePdf } from '../helpers/make-pdf.ts'
 import { serverUrl } from '../helpers/test-db.ts'
@@ -68,6 +69,9 @@ describe('npm run ingest', { skip: serverUrl ? 'embedded PGlite only' : false },
       ['--tenant', 'acme', '--classification', 'internal', '--allow', 'team:x', 'docs'],
       ['--tenant', 'acme', '--classification', 'internal', 'missing-folder'],
       ['--tenant', 'acme', '--classification', 'internal', '--title', 'T', 'docs'],
+      ['--tenant', 'acme', '--classification', 'internal', '--bulk', '--no-bulk', 'docs'],
+      ['--tenant', 'acme', '--classification', 'internal', '--workers', 'two', 'docs'],
+      ['--tenant', 'acme', '--classification', 'internal', '--workers', '-1', 'docs'],
     ]) {
       const r = await runCli(root, dataDir, args)
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
@@ -87,5 +91,76 @@ describe('npm run ingest', { skip: serverUrl ? 'embedded PGlite only' : false },
     } finally {
       await db.close()
     }
+  })
+})
+
+describe('npm run ingest: bulk mode and the vector index', { skip: serverUrl ? 'embedded PGlite only' : false }, () => {
+  let root: string
+  let dataDir: string
+  const openDb = () => openMigratedDatabase(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir }), 'a test')
+  const withDb = async <T>(f: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>): Promise<T> => {
+    const db = await openDb()
+    try {
+      return await f(db)
+    } finally {
+      await db.close()
+    }
+  }
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-cli-bulk-'))
+    dataDir = path.join(root, 'data')
+    fs.mkdirSync(path.join(root, 'docs'), { recursive: true })
+    fs.writeFileSync(path.join(root, 'docs', 'a.md'), '# Alpha\n\nThe alpha launch checklist.\n')
+    fs.writeFileSync(path.join(root, 'docs', 'b.txt'), 'Beta rollout notes for the beta region.\n')
+    fs.writeFileSync(path.join(root, 'docs', 'empty.txt'), '   \n')
+    fs.mkdirSync(path.join(root, 'many'))
+    // About 14 chunks each: the first write batch commits while most files still wait for parsing.
+    for (let i = 0; i < 150; i++) {
+      fs.writeFileSync(path.join(root, 'many', `${String(i).padStart(3, '0')}.md`),
+        `# Note ${i}\n\n${`Note ${i} on the canal lock rota and the harbour. `.repeat(250)}\n`)
+    }
+  })
+  after(() => fs.rmSync(root, { recursive: true, force: true }))
+
+  it('when --bulk is given and a file is rejected, then the index is rebuilt after the load and the exit code is 1', async () => {
+    const r = await runCli(root, dataDir, ['--tenant', 'acme', '--classification', 'internal', '--bulk', 'docs'])
+    assert.equal(r.code, 1, r.stderr)
+    assert.match(r.stdout, /^bulk load: the vector index is rebuilt once after the load/m)
+    assert.match(r.stdout, /^vector index built in /m)
+    assert.match(r.stdout, /^rejected\s+docs\/empty\.txt\s+empty_document/m)
+    assert.match(r.stdout, /added 2, replaced 0, unchanged 0, quarantined 0, rejected 1, failed 0, chunks 2$/m)
+    assert.equal(await withDb(vectorIndexState), 'valid')
+  })
+
+  it('when a killed bulk load left the index missing, then the next run builds it before anything else', async () => {
+    await withDb((db) => withOwner(db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEX_NAME}`)))
+    const r = await runCli(root, dataDir, ['--tenant', 'acme', '--classification', 'internal', '--no-bulk', 'docs/a.md'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.ok(r.stdout.indexOf('building the vector index') < r.stdout.indexOf('unchanged'), r.stdout)
+    assert.doesNotMatch(r.stdout, /bulk load/)
+    assert.equal(await withDb(vectorIndexState), 'valid')
+  })
+
+  it('when a bulk load is interrupted, then it exits 130 with the index rebuilt and every stored document whole', async () => {
+    const child = spawn(process.execPath, ['--import', TSX, CLI, '--tenant', 'acme', '--classification', 'internal', '--bulk', 'many'], {
+      cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir },
+    })
+    let stdout = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+      if (/^added/m.test(stdout) && child.signalCode === null && !child.killed) child.kill('SIGINT')
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.equal(code, 130, stdout)
+    assert.match(stdout, /not started \d+ \(interrupted\)$/m)
+    assert.match(stdout, /^vector index built in /m)
+    await withDb(async (db) => {
+      assert.equal(await vectorIndexState(db), 'valid')
+      const { rows } = await withOwner(db, (tx) => tx.query(
+        `SELECT d.source, d.chunk_count, count(c.chunk_id)::int AS chunks FROM documents d
+         LEFT JOIN chunks c USING (tenant_id, document_id) WHERE d.source LIKE 'many/%' GROUP BY 1, 2`))
+      assert.ok(rows.length > 0 && rows.length < 150, `${rows.length} stored`)
+      for (const row of rows) assert.equal(row.chunks, row.chunk_count, row.source)
+    })
   })
 })

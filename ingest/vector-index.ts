@@ -1,0 +1,194 @@
+import type { Database } from '../server/db/pool.ts'
+import { withOwner, type Tx } from '../server/db/tx.ts'
+
+/**
+ * The HNSW index on chunk embeddings, for bulk loads. Keeping an HNSW graph up to date row by row costs several times
+ * what building it once costs (measured: about 1.2 ms of server CPU per inserted chunk against about 0.2 ms per chunk
+ * for a build), so a large load drops the index, inserts, and builds it again with more maintenance memory.
+ *
+ * While the index is absent every search stays correct: the vector query (`ORDER BY embedding <=> $1 LIMIT n`)
+ * becomes a sequential scan and sort, which is exact, only slower. A build takes a SHARE lock on chunks: searches go
+ * on, other writers wait for it.
+ */
+export const VECTOR_INDEX_NAME = 'chunks_embedding_hnsw_idx'
+
+/** The index exactly as migrations/0002 creates it (test/api/ingest-bulk.test.ts compares it with the catalog). */
+export const VECTOR_INDEX_DEFINITION = `CREATE INDEX ${VECTOR_INDEX_NAME} ON public.chunks USING hnsw (embedding vector_cosine_ops)`
+
+export type VectorIndexState = 'valid' | 'invalid' | 'missing'
+
+export interface VectorIndexOptions {
+  /** Upper bound for maintenance_work_mem during a build, in MB; the build asks for less when the table is small. */
+  maxMemoryMb?: number
+  /** Told when a build starts and how it went; the CLI prints it. */
+  log?: (message: string) => void
+}
+
+const DEFAULT_MAX_MEMORY_MB = { postgres: 1024, pglite: 256 }
+// Per row during an in-memory build: the vector (4 bytes a dimension, 384 here), its neighbour lists and overhead.
+const BUILD_BYTES_PER_ROW = 384 * 4 + 1024
+
+export async function vectorIndexState(db: Database): Promise<VectorIndexState> {
+  const { rows } = await withOwner(db, (tx) =>
+    tx.query<{ valid: boolean }>(`SELECT indisvalid AND indisready AS valid FROM pg_index WHERE indexrelid = to_regclass($1)`, [
+      VECTOR_INDEX_NAME,
+    ]))
+  if (rows.length === 0) return 'missing'
+  return rows[0]?.valid ? 'valid' : 'invalid'
+}
+
+/**
+ * Drops the index. On a server CONCURRENTLY, so the drop never queues searches behind a long transaction; embedded
+ * PGlite serves one process, which is this one.
+ */
+export async function dropVectorIndex(db: Database): Promise<void> {
+  if (db.engine === 'postgres') {
+    await db.ownerPool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${VECTOR_INDEX_NAME}`)
+  } else {
+    await withOwner(db, (tx) => tx.query(`DROP INDEX IF EXISTS ${VECTOR_INDEX_NAME}`))
+  }
+}
+
+/**
+ * Makes sure the index exists and is valid, building it when it does not (after an interrupted bulk load, or a
+ * failed concurrent build), unless a bulk load running elsewhere holds it dropped on purpose. Returns whether it
+ * built. A plain CREATE INDEX is atomic: afterwards the index is there and valid, or the statement failed and it is
+ * absent; never half built. If the build with raised memory fails, it is tried once more with the server's own
+ * maintenance_work_mem before giving up.
+ */
+export async function ensureVectorIndex(db: Database, opts: VectorIndexOptions = {}): Promise<boolean> {
+  if ((await vectorIndexState(db)) === 'valid') return false
+  if (await bulkLoadRunning(db)) {
+    opts.log?.('the vector index is missing because a bulk load is running; that load rebuilds it when it ends')
+    return false
+  }
+  return rebuild(db, opts)
+}
+
+/**
+ * Runs `load` with the index dropped, then builds it again, whether `load` succeeded or threw. If the build fails
+ * too, both errors are raised together; the index is then missing (searches stay correct, only slower) and the next
+ * `npm run ingest` builds it before anything else.
+ *
+ * On a server the run holds a shared advisory lock for its whole length, so that another process's start-up repair
+ * ({@link ensureVectorIndex}) can tell this deliberate absence from the leftover of a killed load; the lock goes
+ * with the session, so a killed load leaves none behind. Two bulk loads may overlap: each drops the index if it is
+ * there and builds it if it is missing, and the one that ends first builds it over the other's rows so far.
+ */
+export async function withDeferredVectorIndex<T>(db: Database, opts: VectorIndexOptions, load: () => Promise<T>): Promise<T> {
+  const holder = db.engine === 'postgres' ? await db.ownerPool.connect() : undefined
+  try {
+    await holder?.query('SELECT pg_advisory_lock_shared($1)', [BULK_LOAD_LOCK])
+    await dropVectorIndex(db)
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown }
+    try {
+      outcome = { ok: true, value: await load() }
+    } catch (error) {
+      outcome = { ok: false, error }
+    }
+    try {
+      if ((await vectorIndexState(db)) !== 'valid') await rebuild(db, opts)
+    } catch (buildError) {
+      if (outcome.ok) throw buildError
+      throw new AggregateError([outcome.error, buildError], 'the bulk load and the vector index build both failed', { cause: buildError })
+    }
+    if (!outcome.ok) throw outcome.error
+    return outcome.value
+  } finally {
+    await holder?.query('SELECT pg_advisory_unlock_shared($1)', [BULK_LOAD_LOCK]).catch(() => undefined)
+    holder?.release()
+  }
+}
+
+/** Advisory-lock key every running bulk load holds shared on a server ("HNSW"). */
+const BULK_LOAD_LOCK = 0x484e5357
+
+/** Whether a bulk load holds the lock right now (PGlite: one process, this one, so never another's). */
+async function bulkLoadRunning(db: Database): Promise<boolean> {
+  if (db.engine !== 'postgres') return false
+  const client = await db.ownerPool.connect()
+  try {
+    const { rows } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1) AS free', [BULK_LOAD_LOCK])
+    if (rows[0]?.free) await client.query('SELECT pg_advisory_unlock($1)', [BULK_LOAD_LOCK])
+    return rows[0]?.free !== true
+  } finally {
+    client.release()
+  }
+}
+
+/** Drops an invalid leftover, then builds; see ensureVectorIndex. */
+async function rebuild(db: Database, opts: VectorIndexOptions): Promise<boolean> {
+  if ((await vectorIndexState(db)) === 'invalid') await dropVectorIndex(db)
+  const memoryMb = await buildMemoryMb(db, opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB[db.engine])
+  const started = performance.now()
+  opts.log?.(`building the vector index (maintenance_work_mem ${memoryMb}MB)`)
+  try {
+    await build(db, memoryMb)
+  } catch (err) {
+    opts.log?.(`the vector index build failed (${(err as Error).message}); retrying with the default memory`)
+    await build(db, undefined)
+  }
+  opts.log?.(`vector index built in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  return true
+}
+
+async function build(db: Database, memoryMb: number | undefined): Promise<void> {
+  await withOwner(db, async (tx) => {
+    if (memoryMb !== undefined) await tx.query(`SELECT set_config('maintenance_work_mem', $1, true)`, [`${memoryMb}MB`])
+    const previous = db.engine === 'postgres' ? await chooseBuildWorkers(tx) : undefined
+    await tx.query(VECTOR_INDEX_DEFINITION.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
+    if (previous !== undefined) {
+      await tx.query(previous === null ? `ALTER TABLE chunks RESET (parallel_workers)` : `ALTER TABLE chunks SET (parallel_workers = ${previous})`)
+    }
+  })
+}
+
+/** First pgvector release whose parallel HNSW build is safe (CVE-2026-3172, pgvector/pgvector#959). */
+const PARALLEL_BUILD_SAFE_FROM = [0, 8, 2]
+
+/**
+ * Decides the build's parallelism inside its transaction. pgvector 0.6.0 to 0.8.1 can overflow a buffer when several
+ * workers build one HNSW graph (CVE-2026-3172: a leak of other relations' data or a server crash), so on those the
+ * build is serial, whatever the server allows. From 0.8.2 on it uses every maintenance worker the server allows:
+ * the server sizes a parallel build by the heap alone and runs a table of a few thousand chunks (under 8 MB,
+ * min_parallel_table_scan_size) on one process although the graph build is CPU-bound, and the documented override is
+ * the table's parallel_workers. That is set only inside this transaction and put back as it was before COMMIT, so no
+ * other session ever plans with it. Returns the previous parallel_workers (null: unset), or undefined if untouched.
+ */
+export async function chooseBuildWorkers(tx: Tx): Promise<number | null | undefined> {
+  const { rows } = await tx.query<{ version: string | null; previous: string | null; workers: number }>(
+    `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS version,
+            (SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = 'parallel_workers') AS previous,
+            current_setting('max_parallel_maintenance_workers')::int AS workers
+     FROM pg_class c WHERE c.oid = to_regclass('chunks')`,
+  )
+  const row = rows[0]
+  if (!row || row.workers < 1) return undefined
+  if (!parallelBuildIsSafe(row.version)) {
+    await tx.query(`SELECT set_config('max_parallel_maintenance_workers', '0', true)`)
+    return undefined
+  }
+  await tx.query(`ALTER TABLE chunks SET (parallel_workers = ${Number(row.workers)})`)
+  return row.previous === null ? null : Number(row.previous)
+}
+
+/** Whether pgvector `version` (for example "0.8.0") builds HNSW indexes safely in parallel. Unknown: no. */
+export function parallelBuildIsSafe(version: string | null): boolean {
+  const parts = /^(\d+)\.(\d+)\.(\d+)/.exec(version ?? '')?.slice(1).map(Number)
+  if (!parts) return false
+  for (let i = 0; i < 3; i++) {
+    if ((parts[i] as number) !== PARALLEL_BUILD_SAFE_FROM[i]) return (parts[i] as number) > (PARALLEL_BUILD_SAFE_FROM[i] as number)
+  }
+  return true
+}
+
+/**
+ * Enough memory for an in-memory build of the table, between 64 MB and `maxMb`. Not simply `maxMb`: a parallel
+ * build reserves all of it as shared memory up front, more than a container's /dev/shm may hold. The count is exact
+ * (the planner's estimate is stale right after a bulk load) and costs little next to the build.
+ */
+async function buildMemoryMb(db: Database, maxMb: number): Promise<number> {
+  const { rows } = await withOwner(db, (tx) => tx.query<{ n: string }>(`SELECT count(*) AS n FROM chunks`))
+  const estimate = Math.ceil((Number(rows[0]?.n ?? 0) * BUILD_BYTES_PER_ROW * 1.25) / (1024 * 1024))
+  return Math.max(64, Math.min(maxMb, estimate))
+}

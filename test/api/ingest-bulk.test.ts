@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { ingestMany } from '../../ingest/ingest-many.ts'
+import type { IngestInput } from '../../ingest/types.ts'
+import {
+  chooseBuildWorkers, ensureVectorIndex, parallelBuildIsSafe, VECTOR_INDEX_DEFINITION, VECTOR_INDEX_NAME, vectorIndexState,
+  withDeferredVectorIndex,
+} from '../../ingest/vector-index.ts'
+import { withOwner } from '../../server/db/tx.ts'
+import { LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
+import { searchChunks } from '../../server/retrieval/search.service.ts'
+import { ingestDeps, ingestInput, storedRows } from '../helpers/ingest-fixtures.ts'
+import { PRINCIPALS } from '../helpers/principals.ts'
+import { openTestDatabase, serverUrl, type TestDatabase } from '../helpers/test-db.ts'
+
+const TOPICS = ['glacier', 'harbour', 'orchard', 'lighthouse', 'volcano', 'telemetry', 'payroll', 'freight', 'tariff', 'canal']
+
+/** `n` small files, each about its own made-up word (a topic and a number from `from` on). */
+function files(prefix: string, n: number, from = 0): IngestInput[] {
+  return Array.from({ length: n }, (_, i) => {
+    const topic = `${TOPICS[i % TOPICS.length]}${from + i}`
+    const text = `# ${topic} notes\n\nThe ${topic} team reviewed the ${topic} plan.\n\n## Status\n\nWork on ${topic} continues.\n`
+    return ingestInput({ source: `${prefix}/${i}.md`, fileName: `${i}.md`, text, classification: 'internal' })
+  })
+}
+
+/** The HNSW route's query (exactThreshold 1) for one word; without the index it runs as an exact scan and sort. */
+async function topDocument(t: TestDatabase, word: string) {
+  const embedding = await new LocalHashEmbedder().embedQuery(word)
+  const r = await searchChunks(t.db, PRINCIPALS.alice, { text: word, embedding, k: 3 }, { exactThreshold: 1, candidateDepth: 5, countCacheTtlMs: 0 })
+  const { documents } = await storedRows(t.db)
+  return { route: r.route, source: documents.find((d) => d.document_id === r.results[0]?.documentId)?.source }
+}
+
+describe('bulk load: the HNSW index is dropped for the load and always rebuilt', () => {
+  let t: TestDatabase
+  before(async () => {
+    t = await openTestDatabase()
+  })
+  after(() => t.close())
+
+  it('when the schema is migrated, then the index matches the definition bulk mode rebuilds', async () => {
+    const { rows } = await withOwner(t.db, (tx) => tx.query(`SELECT pg_get_indexdef(to_regclass($1)) AS def`, [VECTOR_INDEX_NAME]))
+    assert.equal(rows[0].def, VECTOR_INDEX_DEFINITION)
+    assert.equal(await vectorIndexState(t.db), 'valid')
+  })
+
+  it('when a bulk load runs, then searches meanwhile are exact, and afterwards the index is back and valid', async () => {
+    const deps = ingestDeps(t)
+    await ingestMany(deps, files('first', 20), (x) => x, { workers: 0 })
+    const during = await withDeferredVectorIndex(t.db, {}, async () => {
+      assert.equal(await vectorIndexState(t.db), 'missing')
+      await ingestMany(deps, files('bulk', 40, 100), (x) => x, { workers: 1, batchChunks: 16 })
+      return Promise.all([topDocument(t, 'orchard2'), topDocument(t, 'canal139')])
+    })
+    assert.deepEqual(during, [{ route: 'hnsw', source: 'first/2.md' }, { route: 'hnsw', source: 'bulk/39.md' }])
+    assert.equal(await vectorIndexState(t.db), 'valid')
+    assert.deepEqual(await Promise.all([topDocument(t, 'orchard2'), topDocument(t, 'canal139')]), during)
+    const { rows } = await withOwner(t.db, (tx) => tx.query(`SELECT count(*)::int AS n FROM chunks`))
+    assert.equal(rows[0].n, (await storedRows(t.db)).chunks.length)
+  })
+
+  it('when the load fails, then the index is rebuilt anyway and the failure is raised', async () => {
+    await assert.rejects(
+      withDeferredVectorIndex(t.db, {}, async () => {
+        await ingestMany(ingestDeps(t), files('doomed', 3, 200), (x) => x, { workers: 0 })
+        throw new Error('disk full')
+      }),
+      /disk full/,
+    )
+    assert.equal(await vectorIndexState(t.db), 'valid')
+    assert.equal((await storedRows(t.db)).documents.filter((d) => d.source.startsWith('doomed/')).length, 3,
+      'documents committed before the failure stay, each whole')
+  })
+
+  it('when the index is missing or invalid, then ensureVectorIndex builds it; when valid, it leaves it alone', async () => {
+    const messages: string[] = []
+    assert.equal(await ensureVectorIndex(t.db, { log: (m) => messages.push(m) }), false)
+    assert.equal(messages.length, 0)
+
+    await withOwner(t.db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEX_NAME}`))
+    assert.equal(await vectorIndexState(t.db), 'missing')
+    assert.equal(await ensureVectorIndex(t.db, { log: (m) => messages.push(m) }), true)
+    assert.equal(await vectorIndexState(t.db), 'valid')
+    assert.match(messages.join('\n'), /building the vector index/)
+
+    // What a failed CREATE INDEX CONCURRENTLY leaves behind: an index marked invalid.
+    await withOwner(t.db, (tx) => tx.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = to_regclass($1)`, [VECTOR_INDEX_NAME]))
+    assert.equal(await vectorIndexState(t.db), 'invalid')
+    assert.equal(await ensureVectorIndex(t.db), true)
+    assert.equal(await vectorIndexState(t.db), 'valid')
+  })
+
+  it('when the index is built, then the table keeps the parallel_workers setting it had', async () => {
+    const reloption = async () => (await withOwner(t.db, (tx) => tx.query(
+      `SELECT option_value AS v FROM pg_options_to_table((SELECT reloptions FROM pg_class WHERE oid = to_regclass('chunks')))
+       WHERE option_name = 'parallel_workers'`))).rows[0]?.v ?? null
+    await withDeferredVectorIndex(t.db, {}, async () => undefined)
+    assert.equal(await reloption(), null)
+    await withOwner(t.db, (tx) => tx.query(`ALTER TABLE chunks SET (parallel_workers = 1)`))
+    await withDeferredVectorIndex(t.db, {}, async () => undefined)
+    assert.equal(await reloption(), '1')
+    await withOwner(t.db, (tx) => tx.query(`ALTER TABLE chunks RESET (parallel_workers)`))
+    assert.equal(await vectorIndexState(t.db), 'valid')
+  })
+
+  it('when pgvector is older than 0.8.2, then the build is serial (CVE-2026-3172); from 0.8.2 on it uses every allowed worker', async () => {
+    assert.deepEqual(['0.5.1', '0.8.0', '0.8.1', '0.8.2', '0.9.0', '1.0.0', 'dev', ''].map(parallelBuildIsSafe),
+      [false, false, false, true, true, true, false, false])
+    if (t.engine !== 'postgres') return
+    const seen = await withOwner(t.db, async (tx) => {
+      await tx.query(`SET LOCAL max_parallel_maintenance_workers = 2`)
+      await chooseBuildWorkers(tx)
+      const { rows } = await tx.query(
+        `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS version,
+                current_setting('max_parallel_maintenance_workers') AS workers,
+                (SELECT option_value FROM pg_options_to_table(reloptions) WHERE option_name = 'parallel_workers') AS forced
+         FROM pg_class WHERE oid = to_regclass('chunks')`)
+      await tx.query(`ALTER TABLE chunks RESET (parallel_workers)`)
+      return rows[0]
+    })
+    if (parallelBuildIsSafe(seen.version)) assert.deepEqual([seen.workers, seen.forced], ['2', '2'])
+    else assert.deepEqual([seen.workers, seen.forced], ['0', null])
+  })
+
+  it('when another process is in a bulk load, then the start-up repair leaves the missing index to that load', {
+    skip: serverUrl ? false : 'embedded PGlite serves one process, so no other can be loading',
+  }, async () => {
+    const other = await t.db.ownerPool.connect()
+    try {
+      await other.query('SELECT pg_advisory_lock_shared($1)', [0x484e5357])
+      await withOwner(t.db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEX_NAME}`))
+      const messages: string[] = []
+      assert.equal(await ensureVectorIndex(t.db, { log: (m) => messages.push(m) }), false)
+      assert.equal(await vectorIndexState(t.db), 'missing')
+      assert.match(messages.join('\n'), /a bulk load is running/)
+    } finally {
+      await other.query('SELECT pg_advisory_unlock_shared($1)', [0x484e5357])
+      other.release()
+    }
+    assert.equal(await ensureVectorIndex(t.db), true)
+    assert.equal(await vectorIndexState(t.db), 'valid')
+  })
+})
