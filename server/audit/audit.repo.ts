@@ -13,6 +13,8 @@ export interface CheckpointRow extends ChainHead {
   tenantId: string
   signature: Buffer
   keyId: string
+  /** When it was stored; set on rows read back, ignored on insert (the column defaults to now()). */
+  createdAt?: Date
 }
 
 /**
@@ -69,9 +71,11 @@ export async function insertCheckpoint(tx: Tx, cp: CheckpointRow): Promise<void>
 }
 
 async function selectCheckpoints(tx: Tx, tenantId: string, tail: string, values: unknown[]) {
-  const { rows } = await tx.query<{ seq: string; hash: Buffer; signature: Buffer; key_id: string }>(
-    `SELECT seq, hash, signature, key_id FROM audit_checkpoints WHERE tenant_id = $1 ${tail}`,
+  const { rows } = await tx.query<{ seq: string; hash: Buffer; signature: Buffer; key_id: string; created_at: Date }>(
+    `SELECT seq, hash, signature, key_id, created_at FROM audit_checkpoints WHERE tenant_id = $1 ${tail}`,
     [tenantId, ...values],
   )
-  return rows.map((r) => ({ tenantId, seq: Number(r.seq), hash: r.hash, signature: r.signature, keyId: r.key_id }))
+  return rows.map((r) => ({
+    tenantId, seq: Number(r.seq), hash: r.hash, signature: r.signature, keyId: r.key_id, createdAt: r.created_at,
+  }))
 }

@@ -1,6 +1,6 @@
 import type { Database } from '../db/pool.ts'
-import { withOwner, type Tx } from '../db/tx.ts'
-import { readCheckpoints } from './audit.repo.ts'
+import { withOwner, withTenant, type Tx } from '../db/tx.ts'
+import { readCheckpoints, type ChainHead, type CheckpointRow } from './audit.repo.ts'
 import { countEntries, listChainTenants } from './chain.repo.ts'
 import type { CheckpointVerifier } from './checkpoint.ts'
 import type { ChainProblem } from './diagnose.ts'
@@ -12,6 +12,15 @@ export interface ChainReport {
   count: number
   /** Absent when the chain is intact. */
   firstProblem?: ChainProblem
+  /** The newest signed checkpoint; absent when the chain has none. */
+  lastCheckpoint?: CheckpointInfo
+}
+
+/** A checkpoint as reports show it: where it is and who signed it, no hash or signature bytes. */
+export interface CheckpointInfo {
+  seq: number
+  keyId: string
+  createdAt: Date
 }
 
 export interface VerifyResult {
@@ -57,8 +66,47 @@ export function listAuditChains(db: Database): Promise<string[]> {
 async function verifyTenant(tx: Tx, tenantId: string, verifiers: readonly CheckpointVerifier[] | null): Promise<ChainReport> {
   const checkpoints = await readCheckpoints(tx, tenantId)
   const walk = await walkChain(tx, tenantId, { checkpoints, verifiers })
-  if (!walk.problem) return { tenantId, count: walk.count }
-  return { tenantId, count: await countEntries(tx, tenantId), firstProblem: walk.problem }
+  const last = lastInfo(checkpoints)
+  if (!walk.problem) return { tenantId, count: walk.count, ...last }
+  return { tenantId, count: await countEntries(tx, tenantId), firstProblem: walk.problem, ...last }
+}
+
+/** Entries per transaction when a tenant's chain is verified on the request path. */
+const SLICE_ENTRIES = 5000
+
+/**
+ * Verifies one tenant's chain as verifyChain does, but as the application role inside the tenant's row-level
+ * security scope, for the auditor API: it can read no other tenant's entries whatever the code asks. The walk runs
+ * in slices of SLICE_ENTRIES entries, one short transaction each, so a long chain never holds a pooled connection
+ * (the only one, on embedded PGlite) for the whole check. Checkpoints are read first, as in verifyChain.
+ */
+export async function verifyTenantChain(
+  db: Database,
+  tenantId: string,
+  verifiers: readonly CheckpointVerifier[],
+  opts: { sliceEntries?: number } = {},
+): Promise<ChainReport> {
+  const slice = opts.sliceEntries ?? SLICE_ENTRIES
+  const inScope = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(db, tenantId, 'app', fn)
+  const checkpoints = await inScope((tx) => readCheckpoints(tx, tenantId))
+  const last = lastInfo(checkpoints)
+  let head: ChainHead | undefined
+  let count = 0
+  for (;;) {
+    const walk = await inScope((tx) =>
+      walkChain(tx, tenantId, { start: head, checkpoints, verifiers, batchSize: Math.min(slice, 5000), maxEntries: slice }))
+    count += walk.count
+    head = walk.head
+    if (walk.problem) {
+      return { tenantId, count: await inScope((tx) => countEntries(tx, tenantId)), firstProblem: walk.problem, ...last }
+    }
+    if (!walk.more) return { tenantId, count, ...last }
+  }
+}
+
+function lastInfo(checkpoints: readonly CheckpointRow[]): { lastCheckpoint?: CheckpointInfo } {
+  const cp = checkpoints.at(-1)
+  return cp ? { lastCheckpoint: { seq: cp.seq, keyId: cp.keyId, createdAt: cp.createdAt ?? new Date(0) } } : {}
 }
 
 /**

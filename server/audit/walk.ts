@@ -14,6 +14,11 @@ export interface WalkOptions {
   verifiers: readonly CheckpointVerifier[] | null
   /** Rows per query, so a long chain never sits in memory at once. */
   batchSize?: number
+  /**
+   * Stop after about this many entries (at a batch boundary) with `more: true`, so a caller can continue from `head`
+   * in a fresh transaction instead of holding one open over the whole chain.
+   */
+  maxEntries?: number
 }
 
 export interface WalkResult {
@@ -22,6 +27,8 @@ export interface WalkResult {
   /** The last verified entry (or `start`). */
   head: ChainHead
   problem?: ChainProblem
+  /** True when the walk stopped at maxEntries before the chain's end; pass `head` as the next `start`. */
+  more?: boolean
 }
 
 /**
@@ -56,6 +63,7 @@ export async function walkChain(tx: Tx, tenantId: string, opts: WalkOptions): Pr
       }
     }
     if (batch.length < batchSize) break
+    if (opts.maxEntries !== undefined && count >= opts.maxEntries) return { count, head, more: true }
   }
   const beyond = checkpoints[next]
   if (beyond) {

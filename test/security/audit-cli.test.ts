@@ -42,9 +42,9 @@ describe('audit CLI', { skip: serverUrl ? 'embedded-database test; runs without 
       await db.close()
 
       const intact = await runCli(['verify'], config.dataDir)
-      assert.deepEqual([intact.code, intact.stdout], [0, 'intact: 5 entries in 2 chains\n'])
+      assert.deepEqual([intact.code, intact.stdout], [0, 'intact: 5 entries in 2 chains\ncheckpoints: none yet; 5 entries are not covered by a signature\n'])
       const one = await runCli(['verify', '--tenant', 'globex'], config.dataDir)
-      assert.deepEqual([one.code, one.stdout], [0, 'intact: 2 entries in 1 chain\n'])
+      assert.deepEqual([one.code, one.stdout], [0, 'intact: 2 entries in 1 chain\ncheckpoints: none yet; 2 entries are not covered by a signature\n'])
 
       db = await openMigratedDatabase(config, 'a test')
       await asMaintenance(db, 'acme', (tx) => tx.query(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 2`))
