@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/pool.ts'
+import { withPrincipal } from '../db/tx.ts'
 import { AppError, BadRequestError } from '../errors.ts'
 import type { Keyring } from '../keys/keyring.ts'
 import type { ChatProvider } from '../llm/chat-provider.ts'
@@ -10,7 +11,9 @@ import type { Embedder } from '../llm/embeddings.ts'
 import type { Logger } from '../logger.ts'
 import { countGuardBlock } from '../metrics/metrics.ts'
 import { classificationAt, levelOf, type Classification } from '../policy/levels.ts'
-import { appendMessages, startConversation, type StoredCitation } from '../transcripts/index.ts'
+import { scopeOf } from '../policy/rule.ts'
+import { storeExchangeIn, type StoredCitation } from '../transcripts/index.ts'
+import { timed } from './chat.trace.ts'
 import { answered, failed, inputBlock, outputBlocks, retrievalDecision } from './chat.audit.ts'
 import type { EgressPolicy } from './egress.ts'
 import { generate, type Generated } from './generate.ts'
@@ -18,7 +21,7 @@ import { selectPassages, type PassageSelection } from './grounding.ts'
 import { estimateTokens, guardInput, type InputVerdict } from './guards/input-guard.ts'
 import type { LeakDetector } from './guards/prompt-leak.ts'
 import { priorTurns } from './history.ts'
-import { acquireChatSlot, releaseChatSlot } from './limits.ts'
+import { acquireChatSlot, releaseChatSlot, releaseChatSlotIn } from './limits.ts'
 import type { PromptKind, PromptTemplate } from './prompts/system-prompt.ts'
 import { retrieve } from './retrieve.ts'
 
@@ -65,7 +68,8 @@ export async function askQuestion(
   opts: { signal: AbortSignal; onText?: (text: string) => void },
 ): Promise<ChatAnswer> {
   const c = deps.config.chat
-  const verdict = await guardInput(q.message, { maxChars: c.maxMessageChars, maxTokens: c.maxMessageTokens, injectionThreshold: c.injectionThreshold })
+  const verdict = await timed('input_guard', () =>
+    guardInput(q.message, { maxChars: c.maxMessageChars, maxTokens: c.maxMessageTokens, injectionThreshold: c.injectionThreshold }))
   if (!verdict.ok) {
     countGuardBlock(`input_${verdict.type}`)
     await recordAudit(deps.db, principal.tenantId, inputBlock(principal, verdict.type, verdict.injection, verdict.count))
@@ -73,51 +77,63 @@ export async function askQuestion(
   }
   const question = verdict.text
   const leaseSeconds = Math.ceil(c.llm.timeoutMs / 1000) + 30
-  const leaseId = await acquireChatSlot(deps.db, principal, { maxConcurrent: c.maxConcurrent, dailyTokenBudget: c.dailyTokenBudget, leaseSeconds }, verdict.tokens)
+  const leaseId = await timed('admit', () =>
+    acquireChatSlot(deps.db, principal, { maxConcurrent: c.maxConcurrent, dailyTokenBudget: c.dailyTokenBudget, leaseSeconds }, verdict.tokens))
   const events: AuditEvent[] = []
   let tokens = 0
-  let result: ChatAnswer
   try {
     const egressMax = await deps.egress(principal.tenantId)
     const history = q.conversationId
-      ? await priorTurns(deps, principal, q.conversationId, deps.provider.external ? egressMax : 'restricted')
+      ? await timed('history', () => priorTurns(deps, principal, q.conversationId as string, deps.provider.external ? egressMax : 'restricted'))
       : []
-    const found = await retrieve(deps, principal, question)
+    const found = await timed('retrieval', () => retrieve(deps, principal, question))
     const sel = selectPassages(question, found.results, { threshold: c.relevanceThreshold, egressMax })
     events.push(retrievalDecision(principal, found, sel))
     const grounded = sel.passages.length > 0
     let out: Generated | undefined
     if (grounded || (!c.declineWhenUngrounded && sel.egressWithheld === 0)) {
-      out = await generate(
+      out = await timed('generate', () => generate(
         { provider: deps.provider, canarySecret: deps.canarySecret, leak: deps.leak, allowHosts: c.linkAllowlist },
         principal,
         {
           template: deps.prompts[grounded ? 'grounded' : 'open'], history, question, passages: sel.passages, signal: opts.signal,
           ...(opts.onText ? { onText: opts.onText } : {}),
         },
-      )
+      ))
       tokens = out.usage ? out.usage.inputTokens + out.usage.outputTokens : Math.ceil(out.sentChars / 4) + estimateTokens(out.text)
     }
     const composed = composeAnswer(out, sel, egressMax, deps.provider)
-    const conversationId = q.conversationId ?? (await startConversation(deps, principal, Array.from(question).slice(0, 80).join(''))).conversationId
-    const { messageIds } = await appendMessages(deps, principal, conversationId, [
-      { role: 'user', text: question, classification: 'public' },
-      {
-        role: 'assistant', text: composed.answer, citations: composed.citations, classification: composed.classification,
-        ...(out ? { promptVersion: out.promptVersion, promptHash: out.promptHash } : {}),
-        provider: composed.provider, model: composed.model,
-      },
-    ])
-    const messageId = messageIds[1] as string
-    events.push(answered(principal, {
-      conversationId, messageId, provider: composed.provider, model: composed.model,
-      promptVersion: out?.promptVersion ?? null, promptHash: out?.promptHash ?? null, citations: composed.citations.length,
-      classification: composed.classification, grounded, injection: verdict.injection, piiPlaceholders: out?.placeholders ?? 0,
-      tokens, streamed: opts.onText !== undefined,
+    // One transaction stores the exchange, ends the lease with the tokens spent and appends the audit entries: an
+    // answer is never stored unaudited, and a failure here stores nothing (the catch below audits the failure).
+    const stored = await timed('store', () => withPrincipal(deps.db, scopeOf(principal), async (tx) => {
+      const saved = await storeExchangeIn(tx, deps, principal, {
+        conversationId: q.conversationId,
+        title: Array.from(question).slice(0, 80).join(''),
+        messages: [
+          { role: 'user', text: question, classification: 'public' },
+          {
+            role: 'assistant', text: composed.answer, citations: composed.citations, classification: composed.classification,
+            ...(out ? { promptVersion: out.promptVersion, promptHash: out.promptHash } : {}),
+            provider: composed.provider, model: composed.model,
+          },
+        ],
+      })
+      const conversationId = saved.conversationId
+      const messageId = saved.messageIds[1] as string
+      const answerEvents = [
+        answered(principal, {
+          conversationId, messageId, provider: composed.provider, model: composed.model,
+          promptVersion: out?.promptVersion ?? null, promptHash: out?.promptHash ?? null, citations: composed.citations.length,
+          classification: composed.classification, grounded, injection: verdict.injection, piiPlaceholders: out?.placeholders ?? 0,
+          tokens, streamed: opts.onText !== undefined,
+        }),
+        ...(out ? outputBlocks(principal, out.blocks, conversationId, messageId) : []),
+      ]
+      await timed('release', () => releaseChatSlotIn(tx, principal, leaseId, tokens, [...events, ...answerEvents]))
+      return { conversationId, messageId }
     }))
-    if (out) events.push(...outputBlocks(principal, out.blocks, conversationId, messageId))
     for (const type of Object.keys(out?.blocks ?? {})) countGuardBlock(`output_${type}`)
-    result = { conversationId, messageId, ...composed }
+    return { ...stored, ...composed }
   } catch (err) {
     events.push(failed(principal, err, deps.provider.name))
     await releaseChatSlot(deps.db, principal, leaseId, tokens, events).catch((releaseErr: unknown) => {
@@ -125,9 +141,6 @@ export async function askQuestion(
     })
     throw err
   }
-  // Outside the try: if recording the audit events fails, the request fails (500) rather than answering unaudited.
-  await releaseChatSlot(deps.db, principal, leaseId, tokens, events)
-  return result
 }
 
 /**

@@ -3,6 +3,17 @@ import type { Tx } from '../db/tx.ts'
 const TODAY = `(now() AT TIME ZONE 'UTC')::date`
 
 /**
+ * Lets the admission transaction commit without waiting for its WAL flush (several milliseconds on ordinary disks,
+ * the largest fixed cost of a chat request). Other sessions see the lease as soon as it commits, since visibility
+ * does not wait for the flush, so every instance still enforces the same limits. A database crash can lose the
+ * last fraction of a second of leases and empty usage rows; they belonged to requests the crash ended. Tokens
+ * spent are recorded by endLease in a synchronous commit, together with the audit entries.
+ */
+export async function skipCommitFlush(tx: Tx): Promise<void> {
+  await tx.query(`SET LOCAL synchronous_commit = off`)
+}
+
+/**
  * Today's usage row for the user, created if absent and locked until the transaction ends: concurrent acquisitions
  * by the same user on any instance serialize here. Also returns the seconds until the UTC day (and budget) resets.
  */
@@ -41,4 +52,18 @@ export async function endLease(tx: Tx, tenantId: string, userId: string, leaseId
      DO UPDATE SET tokens = chat_usage.tokens + EXCLUDED.tokens, requests = chat_usage.requests + 1`,
     [tenantId, userId, leaseId, Math.max(0, Math.round(tokens))],
   )
+}
+
+/**
+ * Data-subject erasure: every usage day and lease of the user. Counters are personal data (who asked how much, and
+ * when), so they go with the rest of the user's data. Returns what was deleted, for the erasure's audit entry.
+ */
+export async function deleteUserCounters(tx: Tx, tenantId: string, userId: string): Promise<{ usageDays: number; leases: number }> {
+  const { rows } = await tx.query<{ usage_days: number; leases: number }>(
+    `WITH usage AS (DELETE FROM chat_usage WHERE tenant_id = $1 AND user_id = $2 RETURNING 1),
+          leases AS (DELETE FROM chat_leases WHERE tenant_id = $1 AND user_id = $2 RETURNING 1)
+     SELECT (SELECT count(*) FROM usage)::int AS usage_days, (SELECT count(*) FROM leases)::int AS leases`,
+    [tenantId, userId],
+  )
+  return { usageDays: rows[0]?.usage_days ?? 0, leases: rows[0]?.leases ?? 0 }
 }

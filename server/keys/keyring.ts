@@ -19,9 +19,11 @@ export interface Keyring {
   activeKey(tenantId: string): Promise<TenantKey>
   /**
    * The active key inside `tx`, holding the tenant's key lock shared until `tx` ends (keys.repo.ts lockTenantKeys):
-   * call it before taking row locks, and store ciphertext made with it in the same transaction.
+   * call it before taking row locks, and store ciphertext made with it in the same transaction. `beforeFirstKey` runs
+   * in `tx` only when the tenant has no key yet, before version 1 is stored (the transcript store creates the
+   * tenant row there, so the common path pays no extra statement for it).
    */
-  activeKeyIn(tx: Tx, tenantId: string): Promise<TenantKey>
+  activeKeyIn(tx: Tx, tenantId: string, opts?: { beforeFirstKey?: (tx: Tx) => Promise<void> }): Promise<TenantKey>
   /** envelope.decrypt()'s resolver. 410 `tenant_keys_destroyed` after a shred. Own transaction on a cache miss. */
   resolveKey(tenantId: string, version: number): Promise<Buffer>
   /** The same resolver reading through `tx` on a cache miss. */
@@ -60,7 +62,7 @@ export function createKeyring({ db, provider, cacheTtlMs }: KeyringOptions): Key
   }
   const resolveKey = createKeyResolver(provider, ownTxStore, cache)
 
-  async function activeKeyIn(tx: Tx, tenantId: string): Promise<TenantKey> {
+  async function activeKeyIn(tx: Tx, tenantId: string, opts: { beforeFirstKey?: (tx: Tx) => Promise<void> } = {}): Promise<TenantKey> {
     assertTenantKeyRef(tenantId, 1)
     await lockTenantKeys(tx, tenantId, 'shared')
     const wrapped = await findActiveKey(tx, tenantId)
@@ -69,6 +71,7 @@ export function createKeyring({ db, provider, cacheTtlMs }: KeyringOptions): Key
       return { tenantId, version: wrapped.version, key }
     }
     if (await keysDestroyed(tx, tenantId)) throw shredded()
+    await opts.beforeFirstKey?.(tx)
     const fresh = await generateTenantKey(provider, tenantId, await nextKeyVersion(tx, tenantId))
     if (await insertActiveKey(tx, fresh.wrapped)) {
       // Not cached: this transaction may still roll back, and a cached key for a version that was never committed
@@ -86,7 +89,7 @@ export function createKeyring({ db, provider, cacheTtlMs }: KeyringOptions): Key
   return {
     provider,
     activeKey: (tenantId) => withTenant(db, tenantId, 'app', (tx) => activeKeyIn(tx, tenantId)),
-    activeKeyIn,
+    activeKeyIn: (tx, tenantId, opts) => activeKeyIn(tx, tenantId, opts),
     resolveKey,
     resolverIn: (tx) => createKeyResolver(provider, storeIn(tx), cache),
     async assertUsable(tx, tenantId) {

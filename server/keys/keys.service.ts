@@ -25,16 +25,19 @@ export interface TenantKeyStatus {
 export async function keyStatus(db: Database): Promise<TenantKeyStatus[]> {
   const tenants = await withTenant(db, SYSTEM_TENANT, 'worker', listTenantIds)
   const out: TenantKeyStatus[] = []
-  for (const tenantId of tenants) {
-    out.push(await withTenant(db, tenantId, 'worker', async (tx) => {
-      const counts = await countByKeyVersion(tx, tenantId)
-      const versions = (await listKeyVersions(tx, tenantId)).map((v) => ({
-        ...v, messages: counts.get(v.version)?.messages ?? 0, conversations: counts.get(v.version)?.conversations ?? 0,
-      }))
-      return { tenantId, versions }
-    }))
-  }
+  for (const tenantId of tenants) out.push(await tenantKeyStatus(db, tenantId))
   return out
+}
+
+/** The same report for one tenant (the admin console shows only the admin's own). */
+export async function tenantKeyStatus(db: Database, tenantId: string): Promise<TenantKeyStatus> {
+  return withTenant(db, tenantId, 'worker', async (tx) => {
+    const counts = await countByKeyVersion(tx, tenantId)
+    const versions = (await listKeyVersions(tx, tenantId)).map((v) => ({
+      ...v, messages: counts.get(v.version)?.messages ?? 0, conversations: counts.get(v.version)?.conversations ?? 0,
+    }))
+    return { tenantId, versions }
+  })
 }
 
 /**

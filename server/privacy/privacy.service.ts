@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/audit.service.ts'
 import type { Principal } from '../auth/principal.ts'
 import { deleteUserSessions } from '../auth/session.repo.ts'
+import { deleteUserCounters } from '../chat/limits.repo.ts'
 import { withPrincipal } from '../db/tx.ts'
 import { scopeOf } from '../policy/rule.ts'
 import { lockHolds } from '../retention/legal-holds.repo.ts'
@@ -37,7 +38,9 @@ export interface ErasureResult {
 
 /**
  * Data-subject erasure in one owner transaction: the caller's conversations that no legal hold covers (messages
- * cascade), all their sessions (this one included) and their profile row. Held conversations stay and are counted.
+ * cascade), all their sessions (this one included), their chat usage counters and leases, and their profile row.
+ * Held conversations stay and are counted. Erasing the counters also resets today's chat token budget; the
+ * per-minute rate limit (rate_limits, keyed by a digest) still applies.
  * The audit entry records counts only; the user id as actor is the one personal datum it keeps (audit/event.ts).
  */
 export async function deleteMyData(deps: TranscriptDeps, principal: Principal): Promise<ErasureResult> {
@@ -46,10 +49,14 @@ export async function deleteMyData(deps: TranscriptDeps, principal: Principal): 
     await lockHolds(tx, tenantId, 'shared')
     const removed = await deleteUnheldConversations(tx, tenantId, userId)
     const sessions = await deleteUserSessions(tx, tenantId, userId)
+    const counters = await deleteUserCounters(tx, tenantId, userId)
     const profile = await deleteUserRow(tx, tenantId, userId)
     await appendAudit(tx, tenantId, {
       type: 'dsr.delete', actor: userId, outcome: 'success',
-      data: { conversations: removed.conversations, messages: removed.messages, sessions, held: removed.held, profile },
+      data: {
+        conversations: removed.conversations, messages: removed.messages, sessions, held: removed.held, profile,
+        usageDays: counters.usageDays, leases: counters.leases,
+      },
     })
     return { deleted: { conversations: removed.conversations, sessions }, held: removed.held }
   })

@@ -26,24 +26,28 @@ export async function openConversation(
   row: ConversationRow,
   messages: MessageRow[],
 ): Promise<ConversationDetail> {
-  const resolve = keyring.resolveKey
   const id = row.conversationId
   // A title is optional metadata; a row written by this store always has one, and an absent one reveals nothing.
-  const title = row.titleCt ? await openText(resolve, titleContext(tenantId, id), row.titleCt) : ''
-  const opened: StoredMessage[] = await Promise.all(
-    messages.map(async (m) => ({
-      messageId: m.messageId,
-      role: m.role,
-      text: await openText(resolve, messageContext(tenantId, id, m.messageId, 'message'), m.bodyCt),
-      citations: m.citationsCt
-        ? await openCitations(resolve, messageContext(tenantId, id, m.messageId, 'citation'), m.citationsCt)
-        : [],
-      classification: classificationAt(m.classification),
-      createdAt: m.createdAt,
-      provider: m.provider,
-      model: m.model,
-      promptVersion: m.promptVersion,
-    })),
-  )
+  const [title, opened] = await Promise.all([
+    row.titleCt ? openText(keyring.resolveKey, titleContext(tenantId, id), row.titleCt) : '',
+    openMessages(keyring, tenantId, id, messages),
+  ])
   return { conversationId: id, title, classification: classificationAt(row.classification), messages: opened }
+}
+
+/** Decrypts message bodies and citations of one conversation, each bound to its own row. */
+export function openMessages(keyring: Keyring, tenantId: string, conversationId: string, messages: MessageRow[]): Promise<StoredMessage[]> {
+  const resolve = keyring.resolveKey
+  return Promise.all(
+    messages.map(async (m) => {
+      const [text, citations] = await Promise.all([
+        openText(resolve, messageContext(tenantId, conversationId, m.messageId, 'message'), m.bodyCt),
+        m.citationsCt ? openCitations(resolve, messageContext(tenantId, conversationId, m.messageId, 'citation'), m.citationsCt) : [],
+      ])
+      return {
+        messageId: m.messageId, role: m.role, text, citations, classification: classificationAt(m.classification),
+        createdAt: m.createdAt, provider: m.provider, model: m.model, promptVersion: m.promptVersion,
+      }
+    }),
+  )
 }

@@ -44,6 +44,13 @@ const toConversation = (r: Record<string, unknown>): ConversationRow => ({
   lastMessageAt: r.last_message_at as Date, messageCount: r.message_count as number,
 })
 
+const toMessage = (r: Record<string, unknown>): MessageRow => ({
+  messageId: r.message_id as string, conversationId: r.conversation_id as string, role: r.role as MessageRow['role'],
+  bodyCt: r.body_ct as Buffer, citationsCt: r.citations_ct as Buffer | null, classification: r.classification as number,
+  createdAt: r.created_at as Date, provider: r.provider as string | null, model: r.model as string | null,
+  promptVersion: r.prompt_version as string | null,
+})
+
 export async function insertConversation(
   tx: Tx,
   tenantId: string,
@@ -75,6 +82,39 @@ export async function insertMessages(
   owner: { userId: string; conversationId: string; keyVersion: number },
   messages: SealedMessage[],
 ): Promise<void> {
+  const insert = messagesInsert(tenantId, owner, messages)
+  await tx.query(insert.text, insert.values)
+}
+
+/**
+ * A new conversation and its first messages in one statement, with the counters recordAppend() would set. The
+ * messages' foreign key is checked at the end of the statement, when the conversation row exists.
+ */
+export async function insertConversationWithMessages(
+  tx: Tx,
+  tenantId: string,
+  c: { conversationId: string; userId: string; titleCt: Buffer; keyVersion: number; level: number },
+  messages: SealedMessage[],
+): Promise<void> {
+  const insert = messagesInsert(tenantId, c, messages)
+  const at = insert.values.length
+  const bytes = c.titleCt.length + messages.reduce((n, m) => n + m.bodyCt.length + (m.citationsCt?.length ?? 0), 0)
+  await tx.query(
+    `WITH conversation AS (
+       INSERT INTO conversations (tenant_id, conversation_id, user_id, title_ct, key_version, byte_size, message_count,
+         classification, last_message_at)
+       VALUES ($1, $2, $3, $${at + 1}, $4, $${at + 2}, $${at + 3}::int, $${at + 4},
+         now() + ($${at + 3}::int - 1) * interval '1 microsecond'))
+     ${insert.text}`,
+    [...insert.values, c.titleCt, bytes, messages.length, c.level],
+  )
+}
+
+function messagesInsert(
+  tenantId: string,
+  owner: { userId: string; conversationId: string; keyVersion: number },
+  messages: SealedMessage[],
+): { text: string; values: unknown[] } {
   const values: unknown[] = [tenantId, owner.conversationId, owner.userId, owner.keyVersion]
   const tuples = messages.map((m, i) => {
     const at = values.length
@@ -84,12 +124,12 @@ export async function insertMessages(
     return `($1, ${p(1)}, $2, $3, ${p(2)}, ${p(3)}, ${p(4)}, $4, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)},
       now() + ${p(11)}::int * interval '1 microsecond')`
   })
-  await tx.query(
-    `INSERT INTO messages (tenant_id, message_id, conversation_id, user_id, role, body_ct, citations_ct, key_version,
+  return {
+    text: `INSERT INTO messages (tenant_id, message_id, conversation_id, user_id, role, body_ct, citations_ct, key_version,
        classification, prompt_version, prompt_hash, provider, model, byte_size, created_at)
      VALUES ${tuples.join(', ')}`,
     values,
-  )
+  }
 }
 
 export async function recordAppend(
@@ -139,11 +179,19 @@ export async function listMessageRows(tx: Tx, tenantId: string, userId: string, 
       ORDER BY created_at, message_id`,
     [tenantId, userId, conversationIds],
   )
-  return rows.map((r) => ({
-    messageId: r.message_id, conversationId: r.conversation_id, role: r.role, bodyCt: r.body_ct,
-    citationsCt: r.citations_ct, classification: r.classification, createdAt: r.created_at,
-    provider: r.provider, model: r.model, promptVersion: r.prompt_version,
-  }))
+  return rows.map(toMessage)
+}
+
+/** The newest `limit` messages of one of the owner's conversations, returned oldest first. */
+export async function listRecentMessageRows(tx: Tx, tenantId: string, userId: string, conversationId: string, limit: number): Promise<MessageRow[]> {
+  const { rows } = await tx.query(
+    `SELECT message_id, conversation_id, role, body_ct, citations_ct, classification, created_at, provider, model,
+            prompt_version
+       FROM messages WHERE tenant_id = $1 AND user_id = $2 AND conversation_id = $3
+      ORDER BY created_at DESC, message_id DESC LIMIT $4`,
+    [tenantId, userId, conversationId, limit],
+  )
+  return rows.reverse().map(toMessage)
 }
 
 export async function listAllConversationRows(tx: Tx, tenantId: string, userId: string): Promise<ConversationRow[]> {

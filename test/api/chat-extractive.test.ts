@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { EXTRACTIVE_NOTICE } from '../../server/llm/extractive-answerer.ts'
 import { NOT_FOUND } from '../../server/chat/chat.service.ts'
+import { withOwner } from '../../server/db/tx.ts'
 import { ask, auditRows, DOCS, parseSse, startChatServer, transcriptCounts, type ChatTestServer } from '../helpers/chat-fixtures.ts'
 
 describe('chat with the offline extractive provider', () => {
@@ -111,5 +112,32 @@ describe('chat with the offline extractive provider', () => {
     const erin = await s.token('erin')
     const r = await ask(s.origin, erin, { message: 'When are expense claims reimbursed?' })
     assert.equal(r.status, 403)
+  })
+
+  it('when the answer\'s audit entry cannot be written, then nothing of the exchange is stored and the failure is audited', async () => {
+    const before = await transcriptCounts(s.db)
+    const answersBefore = (await auditRows(s.db, 'acme', 'chat.answer')).length
+    await withOwner(s.db, async (tx) => {
+      await tx.query(`CREATE FUNCTION test_refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.type = 'chat.answer' AND NEW.outcome = 'success' THEN RAISE EXCEPTION 'audit unavailable'; END IF;
+        RETURN NEW; END $$`)
+      await tx.query(`CREATE TRIGGER test_refuse_answer BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_answer()`)
+    })
+    try {
+      const r = await ask(s.origin, alice, { message: 'When are approved expense claims reimbursed?' })
+      assert.equal(r.status, 500, r.text)
+      assert.equal(r.json.error.code, 'internal_error')
+      assert.ok(!r.text.includes('reimburses'))
+    } finally {
+      await withOwner(s.db, (tx) => tx.query('DROP TRIGGER test_refuse_answer ON audit_log; DROP FUNCTION test_refuse_answer()'))
+    }
+    assert.deepEqual(await transcriptCounts(s.db), before)
+    const answers = await auditRows(s.db, 'acme', 'chat.answer')
+    assert.deepEqual(answers.slice(answersBefore).map((e) => [e.actor, e.outcome, e.data.code]), [['alice', 'failure', 'internal_error']])
+    // The slot was given back: no lease of alice's is left in flight.
+    const leases = await withOwner(s.db, (tx) => tx.query(`SELECT 1 FROM chat_leases WHERE tenant_id = 'acme' AND user_id = 'alice'`))
+    assert.equal(leases.rows.length, 0)
+    const again = await ask(s.origin, alice, { message: 'When are approved expense claims reimbursed?' })
+    assert.equal(again.status, 200, again.text)
   })
 })

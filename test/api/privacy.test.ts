@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import request from 'supertest'
 import { cookieNames } from '../../server/auth/cookies.ts'
+import { acquireChatSlot, releaseChatSlot } from '../../server/chat/limits.ts'
 import { loadSessionSecret } from '../../server/auth/session-secret.ts'
 import { createSession } from '../../server/auth/session.service.ts'
 import { openLocalKms } from '../../server/crypto/kms-local.ts'
@@ -102,9 +103,40 @@ describe('data-subject rights: GET /api/me/export and DELETE /api/me/data', () =
     assert.equal(profile.rows.length, 0)
     const audit = await withTenant(s.db, 'acme', 'app', (tx) =>
       tx.query(`SELECT actor, data FROM audit_log WHERE type = 'dsr.delete' AND actor = 'alice'`))
-    assert.deepEqual(audit.rows, [{ actor: 'alice', data: { conversations: 2, messages: 4, sessions: 2, held: 1, profile: true } }])
+    assert.deepEqual(audit.rows, [{ actor: 'alice', data: { conversations: 2, messages: 4, sessions: 2, held: 1, profile: true, usageDays: 0, leases: 0 } }])
 
     const again = await request(s.app).get('/api/me/export').set('authorization', `Bearer ${await s.token('alice')}`).expect(200)
     assert.deepEqual(JSON.parse(again.text).conversations.map((c: { title: string }) => c.title), ['Under hold'])
+  })
+
+  it('when a user erases their data, then their chat usage and leases are gone and other users\' counters remain', async () => {
+    const limits = { maxConcurrent: 5, dailyTokenBudget: 1_000_000, leaseSeconds: 60 }
+    const counters = async (tenantId: string, userId: string) => withOwner(s.db, async (tx) => ({
+      usage: (await tx.query(`SELECT day FROM chat_usage WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId])).rows.length,
+      leases: (await tx.query(`SELECT 1 FROM chat_leases WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId])).rows.length,
+    }))
+    // Through the chat limits themselves: one finished request (usage counted) and one still in flight (live lease).
+    await releaseChatSlot(s.db, alice, await acquireChatSlot(s.db, alice, limits, 10), 120, [])
+    await acquireChatSlot(s.db, alice, limits, 10)
+    await releaseChatSlot(s.db, bob, await acquireChatSlot(s.db, bob, limits, 10), 80, [])
+    await acquireChatSlot(s.db, bob, limits, 10)
+    await withOwner(s.db, async (tx) => {
+      // An earlier day of alice's, and the same user id in another tenant, which is another person.
+      await tx.query(`INSERT INTO chat_usage (tenant_id, user_id, day, tokens, requests) VALUES ('acme', 'alice', DATE '2026-01-05', 500, 3)`)
+      await tx.query(`INSERT INTO chat_usage (tenant_id, user_id, day, tokens, requests) VALUES ('globex', 'alice', DATE '2026-01-05', 70, 1)`)
+      await tx.query(`INSERT INTO chat_leases (tenant_id, user_id, lease_id, expires_at)
+                      VALUES ('globex', 'alice', gen_random_uuid(), now() + interval '1 minute')`)
+    })
+    assert.deepEqual(await counters('acme', 'alice'), { usage: 2, leases: 1 })
+
+    await request(s.app).delete('/api/me/data').set('authorization', `Bearer ${await s.token('alice')}`).expect(200)
+
+    assert.deepEqual(await counters('acme', 'alice'), { usage: 0, leases: 0 })
+    assert.deepEqual(await counters('acme', 'bob'), { usage: 1, leases: 1 })
+    assert.deepEqual(await counters('globex', 'alice'), { usage: 1, leases: 1 })
+    const audit = await withTenant(s.db, 'acme', 'app', (tx) =>
+      tx.query(`SELECT data FROM audit_log WHERE type = 'dsr.delete' AND actor = 'alice' ORDER BY seq DESC LIMIT 1`))
+    assert.equal(audit.rows[0].data.usageDays, 2)
+    assert.equal(audit.rows[0].data.leases, 1)
   })
 })

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { WITHHELD_HISTORY } from '../../server/chat/history.ts'
+import { HISTORY_MESSAGES, priorTurns, WITHHELD_HISTORY } from '../../server/chat/history.ts'
 import { withOwner } from '../../server/db/tx.ts'
+import { appendMessages, startConversation } from '../../server/transcripts/index.ts'
 import { ask, DOCS, startChatServer, type ChatTestServer } from '../helpers/chat-fixtures.ts'
+import { citation, principalOf } from '../helpers/transcript-fixtures.ts'
 import { startOpenAIStub, type StubRequest } from '../helpers/openai-stub.ts'
 
 /** Moves the on-call handbook out of engineering, as an admin re-tagging it would: the document and its chunks. */
@@ -60,5 +62,29 @@ describe('history is re-checked against the current access rule', () => {
       await retag(s, ['engineering'])
     }
     assert.equal((await read()).withheldCitations, 0)
+  })
+
+  it('when the newest answers are withheld, then older turns fill the model\'s history, and never more than its length', async () => {
+    const p = principalOf('alice')
+    const deps = { db: s.db, keyring: s.keyring }
+    const { conversationId } = await startConversation(deps, p, 'Long one')
+    const cite = (doc: keyof typeof DOCS) => [citation('snippet', { documentId: DOCS[doc].documentId, chunkId: DOCS[doc].chunkId })]
+    for (let i = 1; i <= 6; i++) {
+      await appendMessages(deps, p, conversationId, [
+        { role: 'user', text: `q${i}`, classification: 'public' },
+        { role: 'assistant', text: `a${i}`, classification: 'internal', citations: cite(i <= 2 ? 'expenses' : 'oncall') },
+      ])
+    }
+    assert.equal(HISTORY_MESSAGES, 8)
+    const texts = async () => (await priorTurns(deps, p, conversationId, 'restricted')).map((t) => t.text)
+    assert.deepEqual(await texts(), ['q3', 'a3', 'q4', 'a4', 'q5', 'a5', 'q6', 'a6'])
+    await retag(s, ['finance'])
+    try {
+      // a3..a6 cited the handbook alice can no longer see: they are left out, and q1..a2 come back in.
+      assert.deepEqual(await texts(), ['q1', 'a1', 'q2', 'a2', 'q3', 'q4', 'q5', 'q6'])
+    } finally {
+      await retag(s, ['engineering'])
+    }
+    await assert.rejects(priorTurns(deps, principalOf('bob'), conversationId, 'restricted'), /no such conversation/)
   })
 })

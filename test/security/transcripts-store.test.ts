@@ -4,7 +4,7 @@ import { withOwner, withPrincipal, withTenant } from '../../server/db/tx.ts'
 import { scopeOf } from '../../server/policy/rule.ts'
 import { placeLegalHold, releaseLegalHold } from '../../server/retention/retention.service.ts'
 import {
-  appendMessages, deleteConversation, getConversation, listConversations, startConversation,
+  appendMessages, deleteConversation, getConversation, readRecentMessages, listConversations, startConversation, storeExchangeIn,
 } from '../../server/transcripts/index.ts'
 import { exchange, hasCode, openTranscriptDb, principalOf, type TranscriptTestDb } from '../helpers/transcript-fixtures.ts'
 
@@ -144,5 +144,59 @@ describe('encrypted transcript store', () => {
     const keys = await withOwner(t.db, (tx) => tx.query(`SELECT version, state FROM tenant_keys WHERE tenant_id = 'initech'`))
     assert.deepEqual(keys.rows, [{ version: 1, state: 'active' }])
     for (const { conversationId } of ids) assert.ok(await getConversation(t.deps, erin, conversationId))
+  })
+
+  it('when an exchange is stored in a new conversation, then conversation, messages and counters come from one statement', async () => {
+    const { conversationId, messageIds } = await withPrincipal(t.db, scopeOf(alice), (tx) =>
+      storeExchangeIn(tx, t.deps, alice, { title: 'One step', messages: exchange('First?', 'Answered [1].', { classification: 'confidential' }) }))
+    const c = await getConversation(t.deps, alice, conversationId)
+    assert.equal(c!.title, 'One step')
+    assert.equal(c!.classification, 'confidential')
+    assert.deepEqual(c!.messages.map((m) => [m.messageId, m.text]), [[messageIds[0], 'First?'], [messageIds[1], 'Answered [1].']])
+    const [summary] = (await listConversations(t.deps, alice, { limit: 200 })).filter((x) => x.conversationId === conversationId)
+    assert.equal(summary!.messageCount, 2)
+    // byte_size is the sum of what is stored, as the purge's batch planning and appends expect.
+    const sizes = await withOwner(t.db, (tx) => tx.query(
+      `SELECT c.byte_size AS total, octet_length(c.title_ct) + (SELECT sum(m.byte_size) FROM messages m
+         WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.conversation_id) AS parts,
+              c.last_message_at = (SELECT max(created_at) FROM messages m
+         WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.conversation_id) AS last_is_newest
+         FROM conversations c WHERE c.conversation_id = $1`, [conversationId]))
+    assert.equal(Number(sizes.rows[0].total), Number(sizes.rows[0].parts))
+    assert.equal(sizes.rows[0].last_is_newest, true)
+    const next = await withPrincipal(t.db, scopeOf(alice), (tx) =>
+      storeExchangeIn(tx, t.deps, alice, { conversationId, title: 'ignored', messages: exchange('Second?', 'Again.') }))
+    assert.equal(next.conversationId, conversationId)
+    assert.equal((await getConversation(t.deps, alice, conversationId))!.messages.length, 4)
+    await assert.rejects(withPrincipal(t.db, scopeOf(bob), (tx) =>
+      storeExchangeIn(tx, t.deps, bob, { conversationId, title: 'x', messages: exchange('Mine?', 'No.') })), hasCode('conversation_not_found'))
+  })
+
+  it('when a tenant without a tenant row stores its first conversation, then the row and key version 1 are created with it', async () => {
+    const frank = principalOf('alice', { tenantId: 'hooli', userId: 'frank' })
+    const { conversationId } = await withPrincipal(t.db, scopeOf(frank), (tx) =>
+      storeExchangeIn(tx, t.deps, frank, { title: 'First ever', messages: exchange('Hello?', 'Hi.') }))
+    const rows = await withOwner(t.db, async (tx) => ({
+      tenant: (await tx.query(`SELECT tenant_id FROM tenants WHERE tenant_id = 'hooli'`)).rows.length,
+      keys: (await tx.query(`SELECT version, state FROM tenant_keys WHERE tenant_id = 'hooli'`)).rows,
+    }))
+    assert.deepEqual(rows, { tenant: 1, keys: [{ version: 1, state: 'active' }] })
+    assert.equal((await getConversation(t.deps, frank, conversationId))!.messages[1]!.text, 'Hi.')
+  })
+
+  it('when the newest messages of a conversation are read, then exactly those open, in order, for the owner only', async () => {
+    const { conversationId } = await startConversation(t.deps, alice, 'Long')
+    for (let i = 1; i <= 5; i++) await appendMessages(t.deps, alice, conversationId, exchange(`q${i}`, `a${i}`))
+    const recent = await readRecentMessages(t.deps, alice, conversationId, 6)
+    assert.equal(recent!.count, 6)
+    const newest = await recent!.open(0, 3)
+    assert.deepEqual(newest.map((m) => m.text), ['a4', 'q5', 'a5'])
+    assert.equal(newest[0]!.citations[0]!.snippet, 'Economy class for flights under six hours.')
+    assert.deepEqual((await recent!.open(3, 3)).map((m) => m.text), ['q3', 'a3', 'q4'])
+    assert.deepEqual((await recent!.open(5, 3)).map((m) => m.text), ['q3'])
+    assert.deepEqual(await recent!.open(6, 3), [])
+    assert.equal((await readRecentMessages(t.deps, alice, conversationId, 50))!.count, 10)
+    for (const other of [bob, dave]) assert.equal(await readRecentMessages(t.deps, other, conversationId, 3), null)
+    assert.equal(await readRecentMessages(t.deps, alice, "1' OR '1'='1", 3), null)
   })
 })
