@@ -192,6 +192,13 @@ const schema = z.object({
   PURGE_SCHEDULE: z.string().refine(isCronPattern, 'must be a cron pattern such as "0 * * * *"').default('0 * * * *'),
   /** Conversations deleted per purge transaction. */
   PURGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+
+  /**
+   * Minutes between signed checkpoints of every audit chain (server/audit/checkpoint-scheduler.ts). Every instance
+   * polls; a lease row in the database lets one of them sign per interval. Entries newer than the last checkpoint
+   * can still be cut off undetected by the maintenance role, so this is the window truncation can hide in.
+   */
+  AUDIT_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 })
 
 export type Env = z.infer<typeof schema>
@@ -274,6 +281,7 @@ export interface Config {
     purgeSchedule: string
     purgeBatchSize: number
   }
+  audit: { checkpointIntervalMinutes: number }
 }
 
 /** Parses the environment once; throws ConfigError listing every problem, not just the first. */
@@ -389,6 +397,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       purgeSchedule: e.PURGE_SCHEDULE,
       purgeBatchSize: e.PURGE_BATCH_SIZE,
     },
+    audit: { checkpointIntervalMinutes: e.AUDIT_CHECKPOINT_INTERVAL_MINUTES },
   }
 }
 

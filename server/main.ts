@@ -1,28 +1,23 @@
 import type { Server } from 'node:http'
 import { createApp } from './app.ts'
+import { appRouters } from './app-routers.ts'
+import { startCheckpointScheduler } from './audit/checkpoint-scheduler.ts'
 import { DEV_IDP_MOUNT_PATH } from './auth/dev-idp/constants.ts'
 import { createIdentity } from './auth/identity.ts'
-import { chatRoutes } from './chat/chat.routes.ts'
-import { conversationRoutes } from './chat/conversations.routes.ts'
 import { identityAudit } from './auth/identity-audit.ts'
 import { loadConfig } from './config.ts'
 import { openMigratedDatabase } from './db/bootstrap.ts'
 import { openKms } from './crypto/kms-factory.ts'
 import { seedDemoCorpus } from './demo/seed.ts'
-import { documentRoutes } from './documents/documents.routes.ts'
 import { createRateLimits } from './http/rate-limit.ts'
 import { applyServerTimeouts } from './http/server-timeouts.ts'
 import { createEmbedder } from './llm/create-embedder.ts'
 import { createKeyring } from './keys/keyring.ts'
 import { createLogger } from './logger.ts'
 import { startMetricsServer } from './metrics/endpoint.ts'
-import { privacyRoutes } from './privacy/privacy.routes.ts'
-import { retentionRoutes } from './retention/retention.routes.ts'
 import { startRetentionScheduler } from './retention/scheduler.ts'
 import { checkEmbeddings } from './retrieval/embedding-check.ts'
-import { searchRoutes } from './retrieval/search.routes.ts'
 import { ensureWebBuilt } from './web/ensure-built.ts'
-import { webRoutes } from './web/static.routes.ts'
 import { startupFailureLine } from './startup-failure.ts'
 
 /** Composition root: config → database → migrations → services → app → listen; drains on SIGTERM/SIGINT. */
@@ -49,16 +44,7 @@ async function main(): Promise<void> {
     preRouters: identity.preRouters,
     guard: identity.guard,
     rateLimits,
-    routers: [
-      ...identity.routers,
-      searchRoutes({ db, embedder }),
-      chatRoutes({ db, embedder, keyring, config, logger, rateLimits }),
-      conversationRoutes({ db, keyring }),
-      documentRoutes({ db, embedder, config, logger }),
-      retentionRoutes({ db, defaults: config.retention.defaultDays }),
-      privacyRoutes({ db, keyring }),
-      webRoutes(web.distDir),
-    ],
+    routers: [...identity.routers, ...appRouters({ config, db, logger, embedder, keyring, rateLimits, webDistDir: web.distDir })],
   })
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s))
@@ -66,6 +52,7 @@ async function main(): Promise<void> {
   })
   applyServerTimeouts(server, config.httpTimeouts)
   const scheduler = startRetentionScheduler({ db, config, logger })
+  const checkpoints = startCheckpointScheduler({ db, signer: kms, logger, intervalMs: config.audit.checkpointIntervalMinutes * 60_000 })
   const metricsServer =
     config.metrics.port === undefined ? undefined : await startMetricsServer({ port: config.metrics.port, host: config.metrics.host })
   logger.info(
@@ -80,6 +67,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'draining')
     const forced = setTimeout(() => process.exit(1), 10_000).unref()
     await scheduler.stop()
+    await checkpoints.stop()
     await new Promise<void>((resolve) => server.close(() => resolve()))
     keyring.close()
     await kms.close()

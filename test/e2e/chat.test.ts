@@ -5,7 +5,7 @@ import type { TestServer } from '../helpers/test-server.ts'
 import { assertClean, launchBrowser, screenshot, watchPage } from './helpers/browser.ts'
 import { uploadDocument } from './helpers/seed.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { skipUnless, startWebServer } from './helpers/web-server.ts'
+import { startWebServer } from './helpers/web-server.ts'
 
 const RUNBOOK = 'Incident runbook. When the payment gateway fails, page the on-call engineer and switch traffic to the ' +
   'standby region within fifteen minutes. Record every step in the incident channel.'
@@ -13,18 +13,11 @@ const RUNBOOK = 'Incident runbook. When the payment gateway fails, page the on-c
 describe('web UI: chat with citations and history (offline extractive provider)', () => {
   let t: TestServer
   let browser: Browser
-  let skip: string | false = false
 
   before(async () => {
     t = await startWebServer()
     browser = await launchBrowser()
-    skip = await skipUnless(t, 'carol', [
-      ['POST', '/api/chat'], ['GET', '/api/conversations'], ['GET', '/api/conversations/:id'],
-      ['DELETE', '/api/conversations/:id'], ['POST', '/api/admin/documents'],
-    ])
-    if (!skip) {
-      await uploadDocument(t, 'carol', { title: 'Incident runbook', text: RUNBOOK, classification: 'confidential', departments: ['engineering'] })
-    }
+    await uploadDocument(t, 'carol', { title: 'Incident runbook', text: RUNBOOK, classification: 'confidential', departments: ['engineering'] })
   })
 
   after(async () => {
@@ -32,8 +25,7 @@ describe('web UI: chat with citations and history (offline extractive provider)'
     await t?.close()
   })
 
-  it('when alice asks a question, then the streamed answer shows its classification, the extractive notice and its sources', async (ctx) => {
-    if (skip) return ctx.skip(skip)
+  it('when alice asks a question, then the streamed answer shows its classification, the extractive notice and its sources', async () => {
     const page = await browser.newPage()
     const watch = await watchPage(page, t.origin)
     await signIn(page, t.origin, 'alice')
@@ -60,6 +52,7 @@ describe('web UI: chat with citations and history (offline extractive provider)'
     await page.reload()
     await page.getByRole('article', { name: 'Your question' }).waitFor()
     assert.match(await page.getByRole('article', { name: 'Answer' }).first().innerText(), /standby region/)
+    await page.getByRole('article', { name: 'Answer' }).first().getByText('Extractive mode').waitFor()
 
     await history.getByRole('button', { name: /Delete conversation/ }).first().click()
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()

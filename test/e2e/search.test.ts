@@ -5,7 +5,7 @@ import type { TestServer } from '../helpers/test-server.ts'
 import { assertClean, launchBrowser, screenshot, watchPage } from './helpers/browser.ts'
 import { uploadDocument } from './helpers/seed.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { skipUnless, startWebServer } from './helpers/web-server.ts'
+import { startWebServer } from './helpers/web-server.ts'
 
 const POLICY = 'Travel policy. Employees book economy class flights for trips under six hours. ' +
   'Business class needs written approval from a director. Hotel costs are reimbursed up to the city rate.'
@@ -13,13 +13,11 @@ const POLICY = 'Travel policy. Employees book economy class flights for trips un
 describe('web UI: search', () => {
   let t: TestServer
   let browser: Browser
-  let skip: string | false = false
 
   before(async () => {
     t = await startWebServer()
     browser = await launchBrowser()
-    skip = await skipUnless(t, 'carol', [['GET', '/api/search'], ['POST', '/api/admin/documents']])
-    if (!skip) await uploadDocument(t, 'carol', { title: 'Travel policy', text: POLICY, classification: 'internal' })
+    await uploadDocument(t, 'carol', { title: 'Travel policy', text: POLICY, classification: 'internal' })
   })
 
   after(async () => {
@@ -27,8 +25,7 @@ describe('web UI: search', () => {
     await t?.close()
   })
 
-  it('when alice searches for an internal passage, then it is listed with title, classification and text', async (ctx) => {
-    if (skip) return ctx.skip(skip)
+  it('when alice searches for an internal passage, then it is listed with title, classification and text', async () => {
     const page = await browser.newPage()
     const watch = await watchPage(page, t.origin)
     await signIn(page, t.origin, 'alice', { path: '/search' })
@@ -45,8 +42,7 @@ describe('web UI: search', () => {
     await page.close()
   })
 
-  it('when mallory (public clearance) runs the same search, then the internal passage is not shown', async (ctx) => {
-    if (skip) return ctx.skip(skip)
+  it('when mallory (public clearance) runs the same search, then the internal passage is not shown', async () => {
     const page = await browser.newPage()
     await signIn(page, t.origin, 'mallory', { path: '/search' })
     await page.getByLabel('Search passages').fill('economy class flights')

@@ -17,6 +17,8 @@ export interface TestServer extends TestDatabase {
   token(user: string, opts?: { mfa?: boolean; authTime?: number; audience?: string }): Promise<string>
 }
 
+type AppOverrides = Partial<Parameters<typeof createApp>[0]>
+
 async function freePort(): Promise<number> {
   const probe = net.createServer()
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
@@ -29,7 +31,7 @@ async function freePort(): Promise<number> {
  * The whole application on a real database with the embedded IdP, listening on 127.0.0.1. PUBLIC_URL must be known
  * before the IdP is built (it is the issuer), so a free port is chosen first.
  */
-export async function startTestServer(env: Record<string, string> = {}, extra?: (t: TestServer) => Partial<Parameters<typeof createApp>[0]>) {
+export async function startTestServer(env: Record<string, string> = {}, extra?: (t: TestServer) => AppOverrides | Promise<AppOverrides>) {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   const t = await openTestDatabase({ env: { PUBLIC_URL: origin, ...env } })
@@ -41,7 +43,7 @@ export async function startTestServer(env: Record<string, string> = {}, extra?: 
       dataDir: t.config.dataDir, issuer: identity.issuer, audience: opts.audience ?? t.config.oidc.audience,
       username: user, mfa: opts.mfa ?? false, ...(opts.authTime === undefined ? {} : { authTime: opts.authTime }),
     })
-  const overrides = extra?.(partial) ?? {}
+  const overrides = (await extra?.(partial)) ?? {}
   const app = createApp({
     config: t.config, db: t.db, logger,
     preRouters: identity.preRouters, guard: identity.guard,

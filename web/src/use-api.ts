@@ -8,26 +8,26 @@ export type Loadable<T> =
   | { state: 'error'; error: unknown }
 
 /**
- * Loads data for a view. A 404 from the router itself becomes `unavailable`, so a view built for a route that a
- * server does not have yet hides or explains itself instead of showing an error.
+ * Loads data for a view. A 404 from the router itself becomes `unavailable`, so a view can say the feature is not
+ * offered instead of showing an error. Each result remembers the query it answers: when the dependencies change
+ * (another page, other filters) the view sees `loading` at once, never the previous query's data under the new
+ * query's labels. A plain reload() keeps showing the current data until the fresh answer arrives.
  */
 export function useApi<T>(load: () => Promise<T>, deps: readonly unknown[]): Loadable<T> & { reload: () => void } {
-  const [value, setValue] = useState<Loadable<T>>({ state: 'loading' })
-  const generation = useRef(0)
   // The caller lists what `load` depends on, as with useEffect.
   const run = useCallback(load, deps)
+  const [value, setValue] = useState<{ query: unknown; result: Loadable<T> }>({ query: undefined, result: { state: 'loading' } })
+  const generation = useRef(0)
   const reload = useCallback(() => {
     const mine = ++generation.current
     run()
-      .then((data) => mine === generation.current && setValue({ state: 'ready', data }))
+      .then((data) => mine === generation.current && setValue({ query: run, result: { state: 'ready', data } }))
       .catch((error: unknown) => {
         if (mine !== generation.current) return
-        setValue(isRouteMissing(error) ? { state: 'unavailable' } : { state: 'error', error })
+        setValue({ query: run, result: isRouteMissing(error) ? { state: 'unavailable' } : { state: 'error', error } })
       })
   }, [run])
-  useEffect(() => {
-    setValue({ state: 'loading' })
-    reload()
-  }, [reload])
-  return { ...value, reload }
+  useEffect(() => reload(), [reload])
+  const result: Loadable<T> = value.query === run ? value.result : { state: 'loading' }
+  return { ...result, reload }
 }

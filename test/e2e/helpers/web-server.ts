@@ -1,37 +1,41 @@
-import { randomUUID } from 'node:crypto'
+import { appRouters } from '../../../server/app-routers.ts'
+import { DEV_IDP_MOUNT_PATH } from '../../../server/auth/dev-idp/constants.ts'
+import { openKms } from '../../../server/crypto/kms-factory.ts'
+import { seedDemoCorpus } from '../../../server/demo/seed.ts'
+import { createRateLimits } from '../../../server/http/rate-limit.ts'
+import { createKeyring } from '../../../server/keys/keyring.ts'
+import { createEmbedder } from '../../../server/llm/create-embedder.ts'
 import { ensureWebBuilt } from '../../../server/web/ensure-built.ts'
-import { webRoutes } from '../../../server/web/static.routes.ts'
+import { memoryLogger } from '../../helpers/silent-logger.ts'
 import { startTestServer, type TestServer } from '../../helpers/test-server.ts'
 
 /**
- * The real application with the built web UI on a random port. Capability routers (search, chat, admin, audit)
- * are added here once they exist; until then their browser tests skip themselves (see routeMissing).
+ * The real application with the built web UI on a random port: identity plus every capability router main.ts
+ * mounts, taken from the same list (server/app-routers.ts), with the configured embedder, the configured key provider
+ * (local, its master key in the test's DATA_DIR) and the offline extractive model. Browser tests therefore never
+ * run against less than production does, and cannot skip a capability that is missing. With DEMO_SEED=true the demo
+ * corpus is loaded as main.ts loads it.
  */
 export async function startWebServer(env: Record<string, string> = {}): Promise<TestServer> {
   const { distDir } = await ensureWebBuilt()
-  return startTestServer(env, () => ({ routers: [webRoutes(distDir)] }))
-}
-
-/**
- * True when the server's router answers 404 "no such route" for this call made with a bearer token of `user`
- * (MFA-fresh, so admin routes pass step-up): the capability is not mounted yet and its browser test should skip.
- */
-export async function routeMissing(t: TestServer, method: string, path: string, user: string): Promise<boolean> {
-  const token = await t.token(user, { mfa: true })
-  const res = await fetch(`${t.origin}${path.replace(':id', randomUUID())}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
-    ...(method === 'GET' || method === 'DELETE' ? {} : { body: '{}' }),
+  let closeKeys = async () => undefined as void
+  const t = await startTestServer(env, async (s) => {
+    const { logger } = memoryLogger('info')
+    const kms = await openKms(s.config)
+    const keyring = createKeyring({ db: s.db, provider: kms, cacheTtlMs: s.config.kms.cacheTtlSeconds * 1000 })
+    closeKeys = async () => {
+      keyring.close()
+      await kms.close()
+    }
+    const rateLimits = createRateLimits(s.db, s.config.rateLimit, { idpPrefix: DEV_IDP_MOUNT_PATH })
+    const embedder = createEmbedder(s.config)
+    if (s.config.demoSeed) await seedDemoCorpus({ db: s.db, embedder, config: s.config })
+    return { rateLimits, routers: appRouters({ config: s.config, db: s.db, logger, embedder, keyring, rateLimits, webDistDir: distDir }) }
   })
-  if (res.status !== 404) return false
-  const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }
-  return body.error?.code === 'not_found' && body.error.message === 'no such route'
-}
-
-/** The first route of `routes` that is missing, as a skip reason, or false when all exist. */
-export async function skipUnless(t: TestServer, user: string, routes: Array<[string, string]>): Promise<string | false> {
-  for (const [method, path] of routes) {
-    if (await routeMissing(t, method, path, user)) return `${method} ${path} is not mounted yet`
+  const close = t.close
+  t.close = async () => {
+    await close()
+    await closeKeys()
   }
-  return false
+  return t
 }

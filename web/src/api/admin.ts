@@ -1,10 +1,12 @@
-import { request, requestJson, type Query } from './client.ts'
+import { request, requestJson, withQuery, type Query } from './client.ts'
 import { ENDPOINTS } from './endpoints.ts'
-import type { AdminDocumentPage, AuditPage } from './types.ts'
+import type {
+  AdminDocumentPage, AuditPage, AuditVerification, KeyStatus, LegalHold, RetentionRule, RewrapResult,
+} from './types.ts'
 
 export interface DocumentQuery {
   limit: number
-  offset: number
+  cursor?: string
   classification?: string
   status?: string
 }
@@ -26,24 +28,54 @@ export async function releaseDocument(id: string): Promise<void> {
   await request(ENDPOINTS.adminRelease(id), { method: 'POST' })
 }
 
-/** Any read-only JSON route (optional panels). */
-export function getJson(path: string): Promise<unknown> {
-  return requestJson(path)
+export async function getRetention(): Promise<RetentionRule[]> {
+  return (await requestJson<{ rules: RetentionRule[] }>(ENDPOINTS.adminRetention)).rules
 }
 
-export function putJson(path: string, body: unknown): Promise<unknown> {
-  return requestJson(path, { method: 'PUT', json: body })
+export async function putRetention(rules: Array<Pick<RetentionRule, 'classification' | 'retainDays'>>): Promise<RetentionRule[]> {
+  return (await requestJson<{ rules: RetentionRule[] }>(ENDPOINTS.adminRetention, { method: 'PUT', json: { rules } })).rules
 }
 
-export interface AuditQuery {
+export async function listLegalHolds(includeReleased: boolean): Promise<LegalHold[]> {
+  const query: Query = includeReleased ? { includeReleased: 'true' } : {}
+  return (await requestJson<{ holds: LegalHold[] }>(ENDPOINTS.adminLegalHolds, { query })).holds
+}
+
+export function placeLegalHold(hold: { scope: LegalHold['scope']; targetId: string; caseRef: string }): Promise<LegalHold> {
+  return requestJson(ENDPOINTS.adminLegalHolds, { method: 'POST', json: hold })
+}
+
+export function releaseLegalHold(id: string): Promise<LegalHold> {
+  return requestJson(ENDPOINTS.adminReleaseHold(id), { method: 'POST' })
+}
+
+export function getKeyStatus(): Promise<KeyStatus> {
+  return requestJson(ENDPOINTS.adminKeys)
+}
+
+export function rotateKey(): Promise<{ fromVersion: number | null; toVersion: number }> {
+  return requestJson(ENDPOINTS.adminKeysRotate, { method: 'POST' })
+}
+
+export function rewrapKeys(): Promise<RewrapResult> {
+  return requestJson(ENDPOINTS.adminKeysRewrap, { method: 'POST' })
+}
+
+export interface AuditFilter {
   from?: string
   to?: string
   type?: string
-  limit: number
-  cursor?: string
 }
 
-export function listAudit(q: AuditQuery): Promise<AuditPage> {
-  const query: Query = { ...q }
-  return requestJson(ENDPOINTS.audit, { query })
+export function listAudit(q: AuditFilter & { limit: number; cursor?: string }): Promise<AuditPage> {
+  return requestJson(ENDPOINTS.audit, { query: { ...q } })
+}
+
+/** Same-origin link to the NDJSON export of the filtered log; the browser downloads it with the session cookie. */
+export function auditExportUrl(q: AuditFilter): string {
+  return withQuery(ENDPOINTS.auditExport, { ...q })
+}
+
+export function verifyAudit(): Promise<AuditVerification> {
+  return requestJson(ENDPOINTS.auditVerify)
 }

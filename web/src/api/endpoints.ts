@@ -1,7 +1,4 @@
-/**
- * Every server path the app calls, in one place. Routes marked "optional" may not exist on a given server; views
- * that use them hide themselves on a 404 from the router (see isRouteMissing).
- */
+/** Every server path the app calls, in one place. */
 export const ENDPOINTS = {
   me: '/api/me',
   login: '/auth/login',
@@ -15,15 +12,15 @@ export const ENDPOINTS = {
   adminDocuments: '/api/admin/documents',
   adminDocument: (id: string) => `/api/admin/documents/${encodeURIComponent(id)}`,
   adminRelease: (id: string) => `/api/admin/documents/${encodeURIComponent(id)}/release`,
-  /** Optional: retention settings (GET/PUT). */
   adminRetention: '/api/admin/retention',
-  /** Optional: legal holds (read-only panel). */
   adminLegalHolds: '/api/admin/legal-holds',
-  /** Optional: key provider status (read-only panel). */
+  adminReleaseHold: (id: string) => `/api/admin/legal-holds/${encodeURIComponent(id)}/release`,
   adminKeys: '/api/admin/keys',
+  adminKeysRotate: '/api/admin/keys/rotate',
+  adminKeysRewrap: '/api/admin/keys/rewrap',
   audit: '/api/admin/audit',
-  /** Optional: audit hash-chain verification status. */
-  auditChain: '/api/admin/audit/chain',
+  auditExport: '/api/admin/audit/export',
+  auditVerify: '/api/admin/audit/verify',
 } as const
 
 /** Login URL that returns to a same-origin path; the server re-checks returnTo (no open redirect). */

@@ -65,6 +65,9 @@ export interface ConversationMessage {
   citations: Citation[]
   classification: Classification | number | null
   createdAt: string
+  /** Which model answered (assistant messages); null for questions. */
+  provider?: string | null
+  model?: string | null
 }
 
 export interface Conversation {
@@ -78,34 +81,91 @@ export interface DeleteMyDataResult {
   held?: number
 }
 
+/** GET /api/admin/documents item (server/documents/documents.presenter.ts). */
 export interface AdminDocument {
-  documentId: string
+  id: string
   title: string
   source: string
+  format: string
+  byteSize: number
   classification: Classification | number
   departments: string[]
-  allowedPrincipals: string[]
-  quarantined: boolean
+  allow: string[]
+  status: 'active' | 'quarantined'
   findings: Record<string, number>
   chunkCount: number
+  createdBy: string | null
   createdAt: string
+  updatedAt: string
 }
 
 export interface AdminDocumentPage {
-  documents: AdminDocument[]
-  total: number
+  items: AdminDocument[]
+  nextCursor: string | null
 }
 
+/** GET/PUT /api/admin/retention (server/retention/retention.presenter.ts). */
+export interface RetentionRule {
+  classification: Classification
+  retainDays: number
+  source: 'tenant' | 'default'
+}
+
+export interface LegalHold {
+  id: string
+  scope: 'conversation' | 'user'
+  targetId: string
+  caseRef: string
+  createdBy: string
+  createdAt: string
+  releasedBy: string | null
+  releasedAt: string | null
+  active: boolean
+}
+
+/** GET /api/admin/keys (server/keys/keys.presenter.ts): versions and counts, never key material. */
+export interface KeyStatus {
+  tenantId: string
+  provider: { kind: string; keyId: string }
+  versions: Array<{
+    version: number
+    state: 'active' | 'retired' | 'destroyed'
+    rootKeyId: string
+    createdAt: string
+    retiredAt: string | null
+    destroyedAt: string | null
+    messages: number
+    conversations: number
+  }>
+}
+
+export interface RewrapResult {
+  toVersion: number
+  messages: number
+  conversations: number
+  batches: number
+  complete: boolean
+}
+
+/** GET /api/admin/audit: metadata only; `fields` holds ids and counts, never content. */
 export interface AuditEvent {
   seq: number | string
-  occurredAt: string
+  time: string
   type: string
   actor: string | null
   outcome: string
-  data: unknown
+  fields: Record<string, unknown> | null
 }
 
 export interface AuditPage {
   events: AuditEvent[]
   nextCursor: string | null
+}
+
+/** GET /api/admin/audit/verify. */
+export interface AuditVerification {
+  status: 'intact' | 'broken'
+  entries: number
+  lastCheckpoint: Record<string, unknown> | null
+  problem?: Record<string, unknown>
 }

@@ -17,7 +17,8 @@ function escapeHtml(text: string): string {
 const markdown = new Marked({
   async: false,
   gfm: true,
-  breaks: false,
+  // Answers put one point per line (the extractive provider quotes one sentence per line): keep those breaks.
+  breaks: true,
   renderer: {
     html: ({ text }) => escapeHtml(text),
     image: ({ text }) => escapeHtml(text),

@@ -28,8 +28,8 @@ export function DocumentTable({ documents, onChanged }: { documents: AdminDocume
     setBusy(true)
     setError(undefined)
     try {
-      if (action.kind === 'delete') await deleteDocument(action.doc.documentId)
-      else await releaseDocument(action.doc.documentId)
+      if (action.kind === 'delete') await deleteDocument(action.doc.id)
+      else await releaseDocument(action.doc.id)
       onChanged()
     } catch (err) {
       setError(err)
@@ -42,25 +42,27 @@ export function DocumentTable({ documents, onChanged }: { documents: AdminDocume
     <>
       {error ? <ErrorNotice error={error} /> : null}
       <div class="table-wrap" tabIndex={0} role="region" aria-label="Documents">
-        <table class="table">
+        <table class="table stack-on-phone">
           <thead>
             <tr><th scope="col">Title</th><th scope="col">Classification</th><th scope="col">Access</th><th scope="col">Status</th><th scope="col">Findings</th><th scope="col">Chunks</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
           </thead>
           <tbody>
             {documents.map((d) => (
-              <tr key={d.documentId}>
-                <td><span class="doc-title">{d.title}</span><span class="muted small-text doc-source">{d.source}</span></td>
-                <td><ClassificationBadge value={d.classification} /></td>
-                <td class="small-text">
-                  {d.departments.length > 0 ? d.departments.join(', ') : 'all departments'}
-                  {d.allowedPrincipals.length > 0 ? <span class="muted doc-source">only {d.allowedPrincipals.join(', ')}</span> : null}
+              <tr key={d.id}>
+                <td data-label="Title"><div><span class="doc-title">{d.title}</span><span class="muted small-text doc-source">{d.source}</span></div></td>
+                <td data-label="Classification"><ClassificationBadge value={d.classification} /></td>
+                <td class="small-text" data-label="Access">
+                  <div>
+                    {d.departments.length > 0 ? d.departments.join(', ') : 'all departments'}
+                    {d.allow.length > 0 ? <span class="muted doc-source">only {d.allow.join(', ')}</span> : null}
+                  </div>
                 </td>
-                <td>{d.quarantined ? <span class="chip chip-quarantine">quarantined</span> : <span class="chip chip-ok">active</span>}</td>
-                <td><Findings findings={d.findings} /></td>
-                <td class="numeric">{d.chunkCount}</td>
-                <td class="small-text"><time dateTime={d.createdAt}>{formatDate(d.createdAt)}</time></td>
+                <td data-label="Status">{d.status === 'quarantined' ? <span class="chip chip-quarantine">quarantined</span> : <span class="chip chip-ok">active</span>}</td>
+                <td data-label="Findings"><Findings findings={d.findings} /></td>
+                <td class="numeric" data-label="Chunks">{d.chunkCount}</td>
+                <td class="small-text" data-label="Added"><time dateTime={d.createdAt}>{formatDate(d.createdAt)}</time></td>
                 <td class="row-actions">
-                  {d.quarantined ? (
+                  {d.status === 'quarantined' ? (
                     <button type="button" class="secondary small" onClick={() => setAction({ kind: 'release', doc: d })} aria-label={`Release ${d.title}`}>Release</button>
                   ) : null}
                   <button type="button" class="danger small" onClick={() => setAction({ kind: 'delete', doc: d })} aria-label={`Delete ${d.title}`}>Delete</button>

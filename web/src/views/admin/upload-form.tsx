@@ -20,12 +20,34 @@ export function validateUpload(departments: string[], allow: string[]): string |
   return undefined
 }
 
+/** POST /api/admin/documents answer (server/documents/documents.presenter.ts presentIngest). */
+interface UploadResult {
+  status: 'added' | 'replaced' | 'unchanged'
+  chunks: number
+  findings: Record<string, number>
+}
+
+function UploadedNotice({ file, result }: { file: string; result: UploadResult }) {
+  const findings = Object.values(result.findings ?? {}).reduce((a, n) => a + n, 0)
+  return (
+    <Notice tone={findings > 0 ? 'warning' : 'success'}>
+      <p>{file} was uploaded and scanned.</p>
+      <p class="small-text">
+        {result.status === 'unchanged' ? 'The same content was already stored; nothing changed. ' : ''}
+        {result.status === 'replaced' ? 'It replaces the earlier version from the same source. ' : ''}
+        {result.chunks} passage{result.chunks === 1 ? '' : 's'} indexed.
+        {findings > 0 ? ` The scanner reported ${findings} finding${findings === 1 ? '' : 's'}; check the document list before releasing it.` : ''}
+      </p>
+    </Notice>
+  )
+}
+
 export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
   const ids = { file: useId(), title: useId(), cls: useId(), dept: useId(), allow: useId() }
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const [invalid, setInvalid] = useState<string | undefined>()
-  const [done, setDone] = useState<string | undefined>()
+  const [done, setDone] = useState<{ file: string; result: UploadResult } | undefined>()
   const [classification, setClassification] = useState<string>('internal')
 
   const submit = async (form: HTMLFormElement) => {
@@ -50,8 +72,7 @@ export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
     for (const p of allow) body.append('allow', p)
     setBusy(true)
     try {
-      await uploadDocument(body)
-      setDone(file.name)
+      setDone({ file: file.name, result: (await uploadDocument(body)) as UploadResult })
       form.reset()
       setClassification('internal')
       onUploaded()
@@ -93,7 +114,7 @@ export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
       </div>
       {invalid ? <p class="error-text" role="alert">{invalid}</p> : null}
       {error ? <ErrorNotice error={error} /> : null}
-      {done ? <Notice tone="success"><p>{done} was uploaded and scanned.</p></Notice> : null}
+      {done ? <UploadedNotice {...done} /> : null}
       <div class="form-actions">
         <button type="submit" disabled={busy}>{busy ? 'Uploading…' : 'Upload'}</button>
       </div>

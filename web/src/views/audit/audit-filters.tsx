@@ -14,11 +14,29 @@ export function toIso(local: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString()
 }
 
+const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/
+
+/** The server refuses these with 400; saying so next to the form is friendlier than an error notice. */
+export function filterProblem(v: AuditFilterValues): string | undefined {
+  const type = v.type.trim()
+  if (type !== '' && !EVENT_TYPE.test(type)) return 'An event type looks like auth.login or document.delete.'
+  const from = toIso(v.from)
+  const to = toIso(v.to)
+  if (from && to && from >= to) return '“To” must be later than “From”.'
+  return undefined
+}
+
 export function AuditFilters({ initial, onApply }: { initial: AuditFilterValues; onApply: (v: AuditFilterValues) => void }) {
   const [v, setV] = useState(initial)
+  const [problem, setProblem] = useState<string | undefined>()
   const ids = { from: useId(), to: useId(), type: useId(), limit: useId() }
   return (
-    <form class="filters" aria-label="Audit filters" onSubmit={(e) => { e.preventDefault(); onApply(v) }}>
+    <form class="filters" aria-label="Audit filters" onSubmit={(e) => {
+      e.preventDefault()
+      const p = filterProblem(v)
+      setProblem(p)
+      if (!p) onApply(v)
+    }}>
       <div class="field">
         <label for={ids.from}>From</label>
         <input id={ids.from} type="datetime-local" value={v.from} onInput={(e) => setV({ ...v, from: e.currentTarget.value })} />
@@ -40,6 +58,7 @@ export function AuditFilters({ initial, onApply }: { initial: AuditFilterValues;
       <div class="field field-button">
         <button type="submit">Apply</button>
       </div>
+      {problem ? <p class="error-text filters-error" role="alert">{problem}</p> : null}
     </form>
   )
 }

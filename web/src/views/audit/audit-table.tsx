@@ -2,37 +2,43 @@ import type { AuditEvent } from '../../api/types.ts'
 import { formatDate } from '../../format.ts'
 
 function outcomeClass(outcome: string): string {
-  if (/^(success|ok|allowed|allow)$/i.test(outcome)) return 'chip chip-ok'
-  if (/(fail|denied|deny|error|blocked|refused)/i.test(outcome)) return 'chip chip-quarantine'
+  if (outcome === 'success') return 'chip chip-ok'
+  if (outcome === 'denied' || outcome === 'failure') return 'chip chip-quarantine'
   return 'chip'
 }
 
-/** Audit events as text; the data column is JSON in a disclosure, never interpreted. */
+function value(v: unknown): string {
+  return v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)
+}
+
+/** Audit events as text; the recorded fields (ids, codes, counts) are listed, never interpreted as markup. */
 export function AuditTable({ events }: { events: AuditEvent[] }) {
   return (
     <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit events">
-      <table class="table audit-table">
+      <table class="table audit-table stack-on-phone">
         <thead>
-          <tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Type</th><th scope="col">Actor</th><th scope="col">Outcome</th><th scope="col">Data</th></tr>
+          <tr><th scope="col" class="numeric">Seq</th><th scope="col">Time</th><th scope="col">Type</th><th scope="col">Actor</th><th scope="col">Outcome</th><th scope="col">Fields</th></tr>
         </thead>
         <tbody>
-          {events.map((e) => (
-            <tr key={String(e.seq)}>
-              <td class="numeric">{String(e.seq)}</td>
-              <td class="small-text"><time dateTime={e.occurredAt}>{formatDate(e.occurredAt)}</time></td>
-              <td><code>{e.type}</code></td>
-              <td>{e.actor ?? '—'}</td>
-              <td><span class={outcomeClass(e.outcome)}>{e.outcome}</span></td>
-              <td>
-                {e.data === null || e.data === undefined ? '—' : (
-                  <details class="audit-data">
-                    <summary>Show</summary>
-                    <pre class="json">{JSON.stringify(e.data, null, 2)}</pre>
-                  </details>
-                )}
-              </td>
-            </tr>
-          ))}
+          {events.map((e) => {
+            const fields = Object.entries(e.fields ?? {})
+            return (
+              <tr key={String(e.seq)}>
+                <td class="numeric" data-label="Seq">{String(e.seq)}</td>
+                <td class="small-text nowrap" data-label="Time"><time dateTime={e.time}>{formatDate(e.time)}</time></td>
+                <td data-label="Type"><code>{e.type}</code></td>
+                <td class="wrap-anywhere" data-label="Actor">{e.actor ?? '—'}</td>
+                <td data-label="Outcome"><span class={outcomeClass(e.outcome)}>{e.outcome}</span></td>
+                <td data-label="Fields">
+                  {fields.length === 0 ? <span class="muted">—</span> : (
+                    <dl class="fields">
+                      {fields.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{value(v)}</dd></div>)}
+                    </dl>
+                  )}
+                </td>
+              </tr>
+            )
+          })}
         </tbody>
       </table>
     </div>

@@ -1,64 +1,61 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
-import { listAudit } from '../../api/admin.ts'
-import { ENDPOINTS } from '../../api/endpoints.ts'
-import { isRouteMissing } from '../../api/errors.ts'
-import type { AuditEvent } from '../../api/types.ts'
+import { useState } from 'preact/hooks'
+import { auditExportUrl, listAudit, type AuditFilter } from '../../api/admin.ts'
+import { CursorPager, useCursorPages } from '../../components/cursor-pager.tsx'
 import { ErrorNotice } from '../../components/error-notice.tsx'
 import { Loading } from '../../components/notice.tsx'
-import { Unavailable } from '../../components/unavailable.tsx'
-import { OptionalPanel } from '../admin/optional-panel.tsx'
+import { useApi } from '../../use-api.ts'
 import { AuditFilters, toIso, type AuditFilterValues } from './audit-filters.tsx'
 import { AuditTable } from './audit-table.tsx'
-
-interface Page {
-  events: AuditEvent[]
-  nextCursor: string | null
-  loading: boolean
-  error: unknown
-}
+import { ChainStatus } from './chain-status.tsx'
 
 const INITIAL: AuditFilterValues = { from: '', to: '', type: '', limit: 50 }
 
-/** The auditor's view of the append-only log: filter, page forward with the cursor, and the chain status. */
+function apiFilter(v: AuditFilterValues): AuditFilter {
+  const from = toIso(v.from)
+  const to = toIso(v.to)
+  const type = v.type.trim()
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(type ? { type } : {}) }
+}
+
+/**
+ * The auditor's view of the append-only log of their tenant: the chain verification, events newest first with
+ * filters and cursor paging, and the NDJSON export of exactly what the filters select. Events carry ids, codes
+ * and counts, never content; they are shown as text.
+ */
 export function AuditView() {
   const [filters, setFilters] = useState(INITIAL)
-  const [page, setPage] = useState<Page>({ events: [], nextCursor: null, loading: true, error: undefined })
-  const generation = useRef(0)
-
-  const load = useCallback(async (cursor: string | undefined) => {
-    const mine = ++generation.current
-    setPage((p) => ({ ...p, loading: true, error: undefined, ...(cursor ? {} : { events: [], nextCursor: null }) }))
-    try {
-      const from = toIso(filters.from)
-      const to = toIso(filters.to)
-      const res = await listAudit({
-        limit: filters.limit, ...(from ? { from } : {}), ...(to ? { to } : {}),
-        ...(filters.type.trim() ? { type: filters.type.trim() } : {}), ...(cursor ? { cursor } : {}),
-      })
-      if (mine !== generation.current) return
-      setPage((p) => ({ events: cursor ? [...p.events, ...res.events] : res.events, nextCursor: res.nextCursor, loading: false, error: undefined }))
-    } catch (error) {
-      if (mine === generation.current) setPage((p) => ({ ...p, loading: false, error }))
-    }
-  }, [filters])
-
-  useEffect(() => void load(undefined), [load])
-
-  if (isRouteMissing(page.error)) return <Unavailable feature="The audit log" />
+  const pages = useCursorPages()
+  const filter = apiFilter(filters)
+  const events = useApi(
+    () => listAudit({ ...filter, limit: filters.limit, ...(pages.cursor ? { cursor: pages.cursor } : {}) }),
+    [filter.from, filter.to, filter.type, filters.limit, pages.cursor],
+  )
   return (
     <section class="page" aria-labelledby="audit-title">
-      <h1 id="audit-title">Audit log</h1>
-      <OptionalPanel title="Hash chain" path={ENDPOINTS.auditChain} />
-      <section class="card" aria-label="Events">
-        <AuditFilters initial={filters} onApply={setFilters} />
-        {page.error ? <ErrorNotice error={page.error} onRetry={() => void load(undefined)} /> : null}
-        {!page.loading && !page.error && page.events.length === 0 ? <p class="muted">No events match these filters.</p> : null}
-        {page.events.length > 0 ? <AuditTable events={page.events} /> : null}
-        {page.loading ? <Loading label="Loading events" /> : null}
-        {page.nextCursor && !page.loading ? (
-          <div class="pager">
-            <button type="button" class="secondary" onClick={() => void load(page.nextCursor ?? undefined)}>Load more</button>
-          </div>
+      <div class="page-head">
+        <h1 id="audit-title">Audit log</h1>
+        <p class="muted">Who did what, when, and with which outcome. Events hold identifiers and counts only, never prompts, answers or document text.</p>
+      </div>
+      <ChainStatus />
+      <section class="card" aria-labelledby="audit-events-title">
+        <div class="section-bar">
+          <h2 id="audit-events-title">Events</h2>
+          <a class="button secondary small" href={auditExportUrl(filter)} download>Export NDJSON</a>
+        </div>
+        <AuditFilters
+          initial={filters}
+          // Back to the first page: a cursor belongs to the query that produced it.
+          onApply={(v) => { pages.reset(); setFilters(v) }}
+        />
+        {events.state === 'error' ? <ErrorNotice error={events.error} onRetry={events.reload} /> : null}
+        {events.state === 'loading' ? <Loading label="Loading events" /> : null}
+        {events.state === 'ready' && events.data.events.length === 0 ? <p class="muted">No events match these filters.</p> : null}
+        {events.state === 'ready' && events.data.events.length > 0 ? <AuditTable events={events.data.events} /> : null}
+        {events.state === 'ready' ? (
+          <CursorPager
+            page={pages.page} count={events.data.events.length} label={events.data.events.length === 1 ? 'event' : 'events'}
+            nextCursor={events.data.nextCursor} onNext={pages.next} onPrevious={pages.previous}
+          />
         ) : null}
       </section>
     </section>

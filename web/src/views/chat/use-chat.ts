@@ -46,6 +46,7 @@ export function useChat(routeId: string | undefined, onCreated: (id: string) => 
         if (current.current !== routeId) return
         const messages = c.messages.map((m): ChatMessage => ({
           id: m.messageId, role: m.role, text: m.text, citations: m.citations ?? [], classification: m.classification,
+          ...(m.provider ? { provider: m.provider } : {}), ...(m.model ? { model: m.model } : {}),
         }))
         setState({ ...EMPTY, conversationId: routeId, messages })
       })
