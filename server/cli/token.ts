@@ -7,8 +7,8 @@
  * Refuses to run in production and when an external IdP is configured (OIDC_ISSUER), because such a token would
  * not be issued by the IdP the server trusts.
  *
- * Environment (read only in readCliEnv): DATA_DIR (default ./data), PUBLIC_URL (default http://localhost:3000),
- * NODE_ENV, OIDC_ISSUER.
+ * Environment (read only in readCliEnv): DATA_DIR (default ./data), PUBLIC_URL (default http://localhost:$PORT,
+ * as the server derives it), PORT (default 3000), NODE_ENV, OIDC_ISSUER.
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -26,7 +26,7 @@ interface CliEnv {
 function readCliEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
   return {
     dataDir: path.resolve(env.DATA_DIR || './data'),
-    publicUrl: env.PUBLIC_URL || 'http://localhost:3000',
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || '3000'}`).replace(/\/+$/, ''),
     production: env.NODE_ENV === 'production',
     externalIssuer: (env.OIDC_ISSUER ?? '') !== '',
   }

@@ -51,6 +51,16 @@ describe('token CLI', () => {
     assert.deepEqual(principal.amr, ['pwd', 'otp'])
   })
 
+  it('when only PORT is set, then the token names the issuer the server derives from that port', async () => {
+    const { stdout } = await cli(['alice'], { PUBLIC_URL: '', PORT: '3999' })
+    const { publicJwks } = await loadOrCreateDevIdpKeys(dataDir)
+    const claims = await createTokenVerifier({
+      issuer: 'http://localhost:3999/oidc', audience: 'strongroom-api', jwks: publicJwks, algorithms: ['RS256'],
+      clockToleranceSeconds: 30, requiredTyp: 'at+jwt',
+    }).verify(stdout.trim())
+    assert.equal(claims.iss, 'http://localhost:3999/oidc')
+  })
+
   it('when the user is unknown, then it exits 1 naming the demo users', async () => {
     await fails(['eve'], {}, /unknown user "eve".*alice/)
   })
