@@ -1,83 +1,42 @@
-import { createCipheriv, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import type { Principal } from '../../server/auth/principal.ts'
 import { loadConfig } from '../../server/config.ts'
 import { openLocalKms } from '../../server/crypto/kms-local.ts'
 import { openMigratedDatabase } from '../../server/db/bootstrap.ts'
 import type { Database } from '../../server/db/pool.ts'
 import { withOwner } from '../../server/db/tx.ts'
-import { createKeyring, type Keyring } from '../../server/keys/keyring.ts'
+import { createKeyring } from '../../server/keys/keyring.ts'
 import { shredKeys } from '../../server/keys/keys.service.ts'
-import { runPurge } from '../../server/retention/purge.service.ts'
-import { appendMessages, getConversation, startConversation } from '../../server/transcripts/index.ts'
-import { citation } from '../helpers/transcript-fixtures.ts'
+import { runPurge, type PurgeReport } from '../../server/retention/purge.service.ts'
+import { rawGcm } from './raw-gcm.ts'
+import { ageTenant, replicate, settle, tableSizes } from './transcripts-bulk.ts'
+import { conversationPlaintexts, load, MESSAGES_PER_CONVERSATION, store, type StoreResult } from './transcripts-workload.ts'
 
 /**
- * `npm run bench -- transcripts [--messages 100000] [--concurrency 4]` on the PostgreSQL server (BENCH_DATABASE_URL,
- * default postgres://postgres@127.0.0.1:5432/postgres), in a fresh database dropped afterwards:
- * - store: messages encrypted and stored per second through the transcript store (one append = question + answer
- *   with two citations, five appends per conversation, `concurrency` appends in flight);
- * - load: messages loaded and decrypted per second (getConversation over a sample of conversations);
- * - purge: rows deleted per second, by retention (half the conversations aged past it) and after a shred;
- * - shred: time to shred a tenant with 1,000 messages and one with the large count; it only updates tenant_keys,
- *   so it must not grow with the data;
- * - the raw AES-256-GCM rate of the same plaintext size, as the floor the envelope format is compared with.
+ * `npm run bench -- transcripts [--messages 20000] [--sample 2000] [--concurrency 4]` on the PostgreSQL server
+ * (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres), in a fresh database dropped afterwards
+ * (also on SIGINT/SIGTERM). `--messages 1000000` is the issue's size.
+ *
+ * - store: messages encrypted and stored per second through the transcript store, `--sample` messages per tenant,
+ *   once into near-empty tables and once more after the bulk build, when the tables hold 2 x `--messages`;
+ * - load: messages loaded and decrypted per second (getConversation) over conversations stored before the bulk build;
+ * - purge: the real purge job (runPurge) at `--messages` due messages of one tenant, by retention; then again after
+ *   the shred, which deletes the shredded tenants' rows;
+ * - shred: shredKeys on a tenant with 1,000 messages and on one with `--messages`; it only touches tenant_keys;
+ * - raw node:crypto AES-256-GCM on the very plaintexts a stored conversation seals, on one thread.
+ *
+ * The purge and shred populations are built by copying the genuinely stored conversations inside the server
+ * (transcripts-bulk.ts explains what a copy is and is not); store and load figures come only from the real path.
  */
-const ANSWER = 'According to the travel policy, economy class applies to flights under six hours; business class '.repeat(6)
-const QUESTION = 'Which class may I book for a four hour flight to the Lisbon office next month?'
-const CITATIONS = [citation('Economy class for flights under six hours.'), citation('Business class needs director approval.')]
+const TENANTS = ['bench-warm', 'bench-small', 'bench-retention', 'bench-shred', 'bench-store']
 const DEFAULTS = { public: 90, internal: 90, confidential: 30, restricted: 7 }
 const round = (x: number) => Math.round(x * 10) / 10
-
-function principal(tenantId: string, i: number): Principal {
-  return { userId: `u${i}`, tenantId, clearance: 'restricted', departments: [], groups: [], roles: ['employee'], authTime: null, amr: [] }
-}
-
-/** Stores `messages` messages for a tenant (20 users); returns conversation ids with their owners and the rate. */
-async function store(deps: { db: Database; keyring: Keyring }, tenantId: string, messages: number, concurrency: number, log: (s: string) => void) {
-  const conversations = Math.ceil(messages / 10)
-  const made: Array<{ id: string; owner: Principal }> = []
-  let next = 0
-  const started = performance.now()
-  const cpu = process.cpuUsage()
-  const worker = async () => {
-    for (let i = next++; i < conversations; i = next++) {
-      const owner = principal(tenantId, i % 20)
-      const { conversationId } = await startConversation(deps, owner, `Conversation ${i}`)
-      for (let k = 0; k < 5; k++) {
-        await appendMessages(deps, owner, conversationId, [
-          { role: 'user', text: QUESTION, classification: 'public' },
-          { role: 'assistant', text: ANSWER, classification: 'internal', citations: CITATIONS, provider: 'extractive', model: 'x' },
-        ])
-      }
-      made.push({ id: conversationId, owner })
-      if ((i + 1) % 1000 === 0) log(`${tenantId}: stored ${(i + 1) * 10} messages`)
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  const seconds = (performance.now() - started) / 1000
-  const used = process.cpuUsage(cpu)
-  return { made, seconds, perSecond: (conversations * 10) / seconds, cpuMicrosPerMessage: (used.user + used.system) / (conversations * 10) }
-}
-
-function rawGcmRate(plaintext: Buffer, seconds = 2): number {
-  const key = randomBytes(32)
-  let n = 0
-  const deadline = performance.now() + seconds * 1000
-  const started = performance.now()
-  while (performance.now() < deadline) {
-    for (let i = 0; i < 100; i++) {
-      const cipher = createCipheriv('aes-256-gcm', key, randomBytes(12))
-      Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
-    }
-    n += 100
-  }
-  return n / ((performance.now() - started) / 1000)
-}
+const log = (line: string) => console.error(`[transcripts bench] ${line}`)
+const loadAverage = () => os.loadavg().map(round)
 
 async function admin(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url })
@@ -91,83 +50,164 @@ async function admin(url: string, sql: string) {
 
 export async function run(args: string[]) {
   const { values } = parseArgs({ args, options: {
-    messages: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '4' },
-    sample: { type: 'string', default: '1000' },
+    messages: { type: 'string', default: '20000' }, sample: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '4' }, chunk: { type: 'string', default: '100000' },
+    'gcm-seconds': { type: 'string', default: '3' },
   } })
   const messages = Number(values.messages)
+  const sample = Math.min(Number(values.sample), messages)
   const concurrency = Number(values.concurrency)
-  const log = (line: string) => console.error(`[transcripts bench] ${line}`)
+  if (![messages, sample].every((n) => Number.isInteger(n) && n >= MESSAGES_PER_CONVERSATION) || !(concurrency >= 1)) {
+    throw new Error(`--messages and --sample must be integers >= ${MESSAGES_PER_CONVERSATION}, --concurrency >= 1`)
+  }
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
   const name = `strongroom_bench_transcripts_${process.pid}`
   await admin(adminUrl, `CREATE DATABASE ${name}`)
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-bench-transcripts-'))
+  const cleanup = () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    .finally(() => fs.rmSync(dataDir, { recursive: true, force: true }))
+  // An interrupted million-message run would otherwise leave gigabytes behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: dropping ${name}`)
+    // The forced drop ends the connections still in use; their clients then raise errors nobody is waiting for.
+    process.on('uncaughtException', (err) => {
+      if ((err as { code?: string }).code !== '57P01') log(`while stopping: ${err.message}`)
+    })
+    void cleanup().finally(() => process.exit(130))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-bench-transcripts-'))
   const config = loadConfig({
     NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: url.toString(), DATABASE_POOL_MAX: String(concurrency + 2),
   })
-  const db = await openMigratedDatabase(config, 'the transcripts benchmark')
+  let db: Database | undefined
+  try {
+    db = await openMigratedDatabase(config, 'the transcripts benchmark')
+    return await measure(db, config.retention.purgeBatchSize, { messages, sample, concurrency, chunk: Number(values.chunk), gcmSeconds: Number(values['gcm-seconds']) })
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await db?.close()
+    await cleanup()
+  }
+}
+
+interface Options { messages: number; sample: number; concurrency: number; chunk: number; gcmSeconds: number }
+
+async function measure(db: Database, batchSize: number, o: Options) {
   const provider = await openLocalKms({ masterKey: randomBytes(32).toString('base64') })
   const keyring = createKeyring({ db, provider, cacheTtlMs: 600_000 })
   const deps = { db, keyring }
+  const purge = () => timed(() => runPurge(db, { asOf: new Date(), batchSize, defaults: DEFAULTS, actor: 'cli:bench' }))
   try {
-    await withOwner(db, (tx) => tx.query(`INSERT INTO tenants (tenant_id, name) VALUES ('bench-small', 's'), ('bench-big', 'b')`))
-    await store(deps, 'bench-small', 1000, concurrency, log)
-    const big = await store(deps, 'bench-big', messages, concurrency, log)
-    log(`stored ${messages} messages in ${round(big.seconds)} s`)
+    const loadAtStart = loadAverage()
+    await withOwner(db, (tx) => tx.query(`INSERT INTO tenants (tenant_id, name) SELECT t, t FROM unnest($1::text[]) t`, [TENANTS]))
+    log(`storing ${o.sample} messages each for bench-retention and bench-shred through the transcript store`)
+    const templates = [await store(deps, 'bench-retention', o.sample, o.concurrency), await store(deps, 'bench-shred', o.sample, o.concurrency)]
+    const storeEmpty = combine(templates)
+    await store(deps, 'bench-small', 1000, o.concurrency)
+    await store(deps, 'bench-warm', MESSAGES_PER_CONVERSATION, 1)
 
-    const sample = big.made.slice(0, Math.min(Number(values.sample), big.made.length))
-    keyring.forget('bench-big')
-    let loaded = 0
-    const loadStart = performance.now()
-    let nextLoad = 0
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      for (let i = nextLoad++; i < sample.length; i = nextLoad++) {
-        const count = (await getConversation(deps, sample[i]!.owner, sample[i]!.id))!.messages.length
-        loaded += count
-      }
-    }))
-    const loadSeconds = (performance.now() - loadStart) / 1000
+    // Retention: templates 100 days old, copies 100 to 400 days: every conversation is past its 90 days.
+    // Shred tenant: copies up to 30 days old, so the retention purge leaves it whole.
+    await ageTenant(db, 'bench-retention', 100)
+    const bulkRetention = await replicate(db, 'bench-retention', o.messages, { minAgeDays: 0, maxAgeDays: 300, chunkMessages: o.chunk, log })
+    const bulkShred = await replicate(db, 'bench-shred', o.messages, { minAgeDays: 0, maxAgeDays: 30, chunkMessages: o.chunk, log })
+    const settleSeconds = await settle(db, log)
+    const sizes = await tableSizes(db)
+    log(`population: ${sizes.messages} messages, ${sizes.conversations} conversations, ${round(sizes.bytes / 1e9)} GB; settled in ${round(settleSeconds)} s`)
+    const loadAfterBulk = loadAverage()
 
-    // Half the conversations fall past retention: purge them by the rule (hold check included).
-    await withOwner(db, (tx) => tx.query(`UPDATE conversations SET last_message_at = now() - interval '400 days'
-      WHERE tenant_id = 'bench-big' AND conversation_id IN (SELECT conversation_id FROM conversations WHERE tenant_id = 'bench-big' AND random() < 0.5)`))
-    const retention = await timed(() => runPurge(db, { asOf: new Date(), batchSize: config.retention.purgeBatchSize, defaults: DEFAULTS }))
-    const leftMessages = (await withOwner(db, (tx) => tx.query(`SELECT count(*)::int AS n FROM messages WHERE tenant_id = 'bench-big'`))).rows[0].n as number
+    const storeFull = await store(deps, 'bench-store', o.sample, o.concurrency)
+    const loaded = await load(deps, templates[1]!.made, o.concurrency)
+    log(`store ${round(storeFull.messagesPerSecond)}/s, load ${round(loaded.messagesPerSecond)}/s`)
 
-    const shredSmall = await timed(() => shredKeys(deps, 'bench-small', 'cli:bench'))
-    const shredBig = await timed(() => shredKeys(deps, 'bench-big', 'cli:bench'))
-    const afterShred = await timed(() => runPurge(db, { asOf: new Date(), batchSize: config.retention.purgeBatchSize, defaults: DEFAULTS }))
-
-    const plainBytes = Buffer.byteLength(ANSWER)
-    const gcm = rawGcmRate(Buffer.alloc(plainBytes, 0x61))
-    const report = {
-      messages, concurrency, cpus: os.cpus().length, loadAverage: round(os.loadavg()[0] ?? 0), answerBytes: plainBytes,
-      store: { seconds: round(big.seconds), messagesPerSecond: round(big.perSecond), nodeCpuMicrosPerMessage: Math.round(big.cpuMicrosPerMessage) },
-      load: { conversations: sample.length, messages: loaded, messagesPerSecond: round(loaded / loadSeconds) },
-      purgeRetention: rate(retention.seconds, retention.result.conversations, retention.result.messages),
-      purgeAfterShred: rate(afterShred.seconds, afterShred.result.conversations, afterShred.result.messages),
-      shred: { smallMessages: 1000, smallMs: round(shredSmall.seconds * 1000), bigMessages: leftMessages, bigMs: round(shredBig.seconds * 1000) },
-      rawAesGcmPerSecond: Math.round(gcm),
+    const before = await countsByTenant(db)
+    const retention = await purge()
+    const afterRetention = await countsByTenant(db)
+    expect(retention.result, before['bench-retention']!, 'retention purge')
+    for (const t of TENANTS.filter((t) => t !== 'bench-retention')) {
+      if (afterRetention[t]!.messages !== before[t]!.messages) throw new Error(`retention purge touched ${t}`)
     }
-    console.log(`| measure | value |\n|---|---|`)
-    console.log(`| store (encrypt + insert), messages/s | ${report.store.messagesPerSecond} (${report.store.nodeCpuMicrosPerMessage} us node CPU/message) |`)
-    console.log(`| load + decrypt, messages/s | ${report.load.messagesPerSecond} |`)
-    console.log(`| purge by retention, rows/s (conversations + messages) | ${report.purgeRetention.rowsPerSecond} |`)
-    console.log(`| purge after shred, rows/s | ${report.purgeAfterShred.rowsPerSecond} |`)
-    console.log(`| shred, 1,000 messages | ${report.shred.smallMs} ms |`)
-    console.log(`| shred, ${leftMessages} messages | ${report.shred.bigMs} ms |`)
-    console.log(`| raw AES-256-GCM, ${plainBytes} B, ops/s (one core) | ${report.rawAesGcmPerSecond} |`)
-    console.log(`\n${messages} messages, concurrency ${concurrency}, ${report.cpus} CPUs, load average ${report.loadAverage}`)
+    log(`retention purge: ${retention.result.messages} messages in ${round(retention.seconds)} s`)
+
+    await shredKeys(deps, 'bench-warm', 'cli:bench')
+    const shredSmall = await timed(() => shredKeys(deps, 'bench-small', 'cli:bench'))
+    const shredBig = await timed(() => shredKeys(deps, 'bench-shred', 'cli:bench'))
+    const afterShred = await purge()
+    const shredded = ['bench-warm', 'bench-small', 'bench-shred'].map((t) => afterRetention[t]!)
+    expect(afterShred.result, { conversations: sum(shredded, 'conversations'), messages: sum(shredded, 'messages') }, 'purge after shred')
+
+    const plaintexts = conversationPlaintexts(0)
+    const gcmMessage = rawGcm(plaintexts, o.gcmSeconds)
+    const gcmBulk = rawGcm([randomBytes(1024 * 1024)], o.gcmSeconds)
+    const rawMessagesPerSecond = gcmMessage.setsPerSecond * MESSAGES_PER_CONVERSATION
+    const report = {
+      messages: o.messages, sample: o.sample, concurrency: o.concurrency, purgeBatchSize: batchSize, cpus: os.cpus().length,
+      node: process.version, loadAverage: { atStart: loadAtStart, afterBulk: loadAfterBulk, atEnd: loadAverage() },
+      population: {
+        ...sizes, settleSeconds: round(settleSeconds),
+        bulkSeconds: round(bulkRetention.seconds + bulkShred.seconds),
+        genuineMessagesPerTenant: bulkRetention.templates,
+      },
+      store: { emptyTables: rates(storeEmpty), fullTables: rates(storeFull) },
+      load: { conversations: loaded.conversations, messages: loaded.messages, messagesPerSecond: round(loaded.messagesPerSecond), nodeCpuMicrosPerMessage: Math.round(loaded.nodeCpuMicrosPerMessage) },
+      purgeRetention: rate(retention),
+      purgeAfterShred: rate(afterShred),
+      shred: {
+        smallMessages: afterRetention['bench-small']!.messages, smallMs: round(shredSmall.seconds * 1000),
+        bigMessages: afterRetention['bench-shred']!.messages, bigMs: round(shredBig.seconds * 1000),
+      },
+      rawAesGcm: {
+        plaintextBytesPerConversation: plaintexts.reduce((n, v) => n + v.length, 0), sealsPerConversation: plaintexts.length,
+        messagesPerSecond: Math.round(rawMessagesPerSecond), sealsPerSecond: Math.round(gcmMessage.sealsPerSecond),
+        megabytesPerSecond: round(gcmMessage.megabytesPerSecond), bulkMegabytesPerSecond: round(gcmBulk.megabytesPerSecond),
+        // CPU time is what stays comparable when other processes share the cores.
+        cpuMicrosPerMessage: round(gcmMessage.cpuMicrosPerSet / MESSAGES_PER_CONVERSATION),
+        bulkMegabytesPerCpuSecond: round((1024 * 1024) / gcmBulk.cpuMicrosPerSet),
+      },
+    }
+    print(report)
     return report
   } finally {
     keyring.close()
     await provider.close()
-    await db.close()
-    await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }
+
+type Counts = { conversations: number; messages: number }
+
+async function countsByTenant(db: Database): Promise<Record<string, Counts>> {
+  const { rows } = await db.ownerPool.query(
+    `SELECT t, (SELECT count(*) FROM conversations WHERE tenant_id = t)::int AS conversations,
+            (SELECT count(*) FROM messages WHERE tenant_id = t)::int AS messages FROM unnest($1::text[]) t`,
+    [TENANTS],
+  )
+  return Object.fromEntries(rows.map((r) => [r.t as string, { conversations: r.conversations as number, messages: r.messages as number }]))
+}
+
+/** A purge figure only counts if the job deleted exactly the rows it was meant to. */
+function expect(report: PurgeReport, due: Counts, what: string) {
+  if (!report.complete || report.conversations !== due.conversations || report.messages !== due.messages) {
+    throw new Error(`${what} deleted ${report.conversations}/${report.messages}, expected ${due.conversations}/${due.messages}`)
+  }
+}
+
+const sum = (counts: Counts[], key: keyof Counts) => counts.reduce((n, c) => n + c[key], 0)
+
+function combine(runs: StoreResult[]) {
+  const messages = runs.reduce((n, r) => n + r.messages, 0)
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0)
+  const cpu = runs.reduce((n, r) => n + r.nodeCpuMicrosPerMessage * r.messages, 0)
+  return { messages, seconds, messagesPerSecond: messages / seconds, nodeCpuMicrosPerMessage: cpu / messages }
+}
+
+const rates = (r: Omit<StoreResult, 'made'>) => ({
+  messages: r.messages, seconds: round(r.seconds), messagesPerSecond: round(r.messagesPerSecond),
+  nodeCpuMicrosPerMessage: Math.round(r.nodeCpuMicrosPerMessage),
+})
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number }> {
   const started = performance.now()
@@ -175,6 +215,29 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: num
   return { result, seconds: (performance.now() - started) / 1000 }
 }
 
-function rate(seconds: number, conversations: number, messages: number) {
-  return { seconds: round(seconds), conversations, messages, rowsPerSecond: round((conversations + messages) / seconds) }
+function rate({ result, seconds }: { result: PurgeReport; seconds: number }) {
+  return {
+    seconds: round(seconds), conversations: result.conversations, messages: result.messages, batches: result.batches,
+    rowsPerSecond: Math.round((result.conversations + result.messages) / seconds), messagesPerSecond: Math.round(result.messages / seconds),
+  }
+}
+
+function print(r: Awaited<ReturnType<typeof measure>>) {
+  const n = (x: number) => x.toLocaleString('en-US')
+  const raw = r.rawAesGcm
+  console.log(`| measure | value |\n|---|---|`)
+  console.log(`| store (encrypt + insert), near-empty tables | ${n(r.store.emptyTables.messagesPerSecond)} messages/s (${r.store.emptyTables.nodeCpuMicrosPerMessage} us node CPU/message) |`)
+  console.log(`| store, tables holding ${n(r.population.messages)} messages | ${n(r.store.fullTables.messagesPerSecond)} messages/s (${r.store.fullTables.nodeCpuMicrosPerMessage} us node CPU/message) |`)
+  console.log(`| load + decrypt | ${n(r.load.messagesPerSecond)} messages/s (${r.load.nodeCpuMicrosPerMessage} us node CPU/message) |`)
+  console.log(`| purge by retention, ${n(r.purgeRetention.messages)} due messages | ${n(r.purgeRetention.rowsPerSecond)} rows/s (${n(r.purgeRetention.messagesPerSecond)} messages/s, ${r.purgeRetention.seconds} s) |`)
+  console.log(`| purge after shred, ${n(r.purgeAfterShred.messages)} messages | ${n(r.purgeAfterShred.rowsPerSecond)} rows/s (${n(r.purgeAfterShred.messagesPerSecond)} messages/s, ${r.purgeAfterShred.seconds} s) |`)
+  console.log(`| shred, ${n(r.shred.smallMessages)} messages | ${r.shred.smallMs} ms |`)
+  console.log(`| shred, ${n(r.shred.bigMessages)} messages | ${r.shred.bigMs} ms |`)
+  console.log(`| raw AES-256-GCM, same plaintexts (${raw.sealsPerConversation} seals / ${MESSAGES_PER_CONVERSATION} messages) | ${n(raw.messagesPerSecond)} messages/s, ${raw.megabytesPerSecond} MB/s (${raw.cpuMicrosPerMessage} us CPU/message) |`)
+  console.log(`| raw AES-256-GCM, 1 MiB buffers | ${raw.bulkMegabytesPerSecond} MB/s (${raw.bulkMegabytesPerCpuSecond} MB per CPU-second) |`)
+  const cpuRatio = round(r.store.fullTables.nodeCpuMicrosPerMessage / raw.cpuMicrosPerMessage)
+  console.log(`| store vs raw AES-GCM | ${round(raw.messagesPerSecond / r.store.fullTables.messagesPerSecond)}x slower; ${cpuRatio}x the CPU per message |`)
+  console.log(`\n${n(r.messages)} messages per large tenant (${n(r.population.genuineMessagesPerTenant)} stored through the transcript store, the rest copied), ` +
+    `concurrency ${r.concurrency}, ${r.cpus} CPUs, load average ${r.loadAverage.atStart.join(' ')} at start, ` +
+    `${r.loadAverage.afterBulk.join(' ')} after the bulk build, ${r.loadAverage.atEnd.join(' ')} at end`)
 }
