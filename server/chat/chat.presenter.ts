@@ -1,9 +1,16 @@
 import type { ConversationDetail, ConversationSummary, StoredCitation } from '../transcripts/index.ts'
 import type { ChatAnswer } from './chat.service.ts'
 
-/** What a client sees of a citation: never the stored snippet's neighbours, departments or allow-lists. */
+/**
+ * What a client sees of a citation: the source and the stored snippet, never the passage's neighbours, departments
+ * or allow-lists. Only for the conversation's owner (their new answer, or their history after recheckMessages has
+ * removed every citation they may no longer see, and its snippet with it): the snippet is document text.
+ */
 export function presentCitation(c: StoredCitation) {
-  return { documentId: c.documentId, chunkId: c.chunkId, title: c.title, classification: c.classification, page: c.page }
+  return {
+    documentId: c.documentId, chunkId: c.chunkId, title: c.title, classification: c.classification, page: c.page,
+    snippet: c.snippet,
+  }
 }
 
 /** The chat response. The system prompt, its version and hash, and the canary are never part of it. */

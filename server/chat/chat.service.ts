@@ -15,6 +15,7 @@ import { scopeOf } from '../policy/rule.ts'
 import { storeExchangeIn, type StoredCitation } from '../transcripts/index.ts'
 import { timed } from './chat.trace.ts'
 import { answered, failed, inputBlock, outputBlocks, retrievalDecision } from './chat.audit.ts'
+import { citedSources } from './cited-sources.ts'
 import type { EgressPolicy } from './egress.ts'
 import { generate, type Generated } from './generate.ts'
 import { selectPassages, type PassageSelection } from './grounding.ts'
@@ -144,9 +145,10 @@ export async function askQuestion(
 }
 
 /**
- * The answer as stored and returned. Citations come only from valid passage markers. Classification is the highest
- * level among the cited chunks; for a generative provider it is the highest among all passages it was shown,
- * since such a model can use a passage without citing it (an answer is never labelled below what shaped it).
+ * The answer as stored and returned. Citations come only from valid passage markers, in the order the guarded text
+ * numbers them (marker [k] is citation k). Classification is the highest level among the cited chunks; for a
+ * generative provider it is the highest among all passages it was shown, since such a model can use a passage
+ * without citing it (an answer is never labelled below what shaped it).
  */
 function composeAnswer(out: Generated | undefined, sel: PassageSelection, egressMax: Classification, provider: ChatProvider) {
   const withheldNote = sel.egressWithheld > 0
@@ -155,11 +157,7 @@ function composeAnswer(out: Generated | undefined, sel: PassageSelection, egress
   if (!out || (!out.withheld && out.text === '')) {
     return { answer: NOT_FOUND + withheldNote, citations: [], classification: 'public' as Classification, provider: 'none', model: 'none' }
   }
-  const cited = out.cited.map((n) => sel.passages[n - 1]).filter((p) => p !== undefined)
-  const citations: StoredCitation[] = cited.map((p) => ({
-    documentId: p.documentId, chunkId: p.chunkId, title: p.title, classification: p.classification, page: p.page,
-    snippet: p.text.slice(0, 300),
-  }))
+  const { sources: cited, citations } = citedSources(out.cited, sel.passages)
   const shaping = provider.external ? sel.passages : cited
   const level = Math.max(0, ...shaping.map((p) => levelOf(p.classification)))
   const note = withheldNote ? `\n\nNote:${withheldNote}` : ''

@@ -53,7 +53,7 @@ export async function generate(deps: GenerateDeps, principal: Principal, req: Ge
   const history = req.history.map((t, i) => ({ role: t.role, text: ph.texts[i] as string }))
   const turn = req.passages.length > 0 ? renderUserTurn(req.passages, newBoundary(), question) : question
   const messages = await composeMessages(system.text, history, turn)
-  const input = { messages, question, passages: req.passages.map((p) => ({ id: p.chunkId, text: p.text, title: p.title })) }
+  const input = { messages, question, passages: req.passages.map((p) => ({ id: p.chunkId, text: p.text, title: p.title, headingPath: p.headingPath })) }
   const ctx = {
     leak: deps.leak, canary, allowHosts: deps.allowHosts, passageCount: req.passages.length,
     permittedIds: new Set(req.passages.flatMap((p) => [p.chunkId.toLowerCase(), p.documentId.toLowerCase()])),

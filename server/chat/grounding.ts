@@ -14,12 +14,14 @@ export interface PassageSelection {
 
 /**
  * Share of the question's distinct content terms (stopwords removed, lightly stemmed) that occur in the passage's
- * title or text. Retrieval's fused score ranks but does not measure relevance (it is rank-based), so grounding
- * uses this explainable lexical coverage instead.
+ * title, section headings or text. Retrieval's fused score ranks but does not measure relevance (it is rank-based),
+ * so grounding uses this explainable lexical coverage instead. The headings count because a chunk is one section
+ * of its document: a list of checks under "Checks before a payment run" answers "what checks happen before a
+ * payment run?" without repeating the heading's words.
  */
-export function relevance(questionTerms: ReadonlySet<string>, hit: Pick<SearchHit, 'title' | 'text'>): number {
+export function relevance(questionTerms: ReadonlySet<string>, hit: Pick<SearchHit, 'title' | 'headingPath' | 'text'>): number {
   if (questionTerms.size === 0) return 0
-  const terms = new Set(contentTerms(`${hit.title} ${hit.text}`))
+  const terms = new Set(contentTerms(`${hit.title}\n${hit.headingPath.join('\n')}\n${hit.text}`))
   let found = 0
   for (const t of questionTerms) if (terms.has(t)) found++
   return found / questionTerms.size
@@ -49,7 +51,7 @@ export function selectPassages(
     }
     out.passages.push({
       number: out.passages.length + 1, chunkId: hit.chunkId, documentId: hit.documentId, title: hit.title,
-      classification: hit.classification, page: hit.page, text: hit.text,
+      headingPath: hit.headingPath, classification: hit.classification, page: hit.page, text: hit.text,
     })
   }
   return out

@@ -19,6 +19,12 @@ export interface PromptPassage {
   chunkId: string
   documentId: string
   title: string
+  /**
+   * Headings of the document section the passage comes from, outermost first; may be empty. Used for relevance and
+   * by the in-process extractive answerer only: headings are not scored for planted instructions at ingest (chunk
+   * text is), so they are not sent to a model.
+   */
+  headingPath: string[]
   classification: Classification
   page: number | null
   text: string

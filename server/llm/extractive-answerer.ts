@@ -9,6 +9,8 @@ export interface ExtractivePassage {
   id: string
   text: string
   title: string
+  /** Headings of the section the passage comes from, outermost first. */
+  headingPath?: readonly string[]
 }
 
 export interface ExtractiveSentence {
@@ -31,6 +33,8 @@ const B = 0.75
 const RANK_BONUS = 0.05
 /** Sentences this much weaker than the best one are left out even when there is room: they rarely answer anything. */
 const RELATIVE_FLOOR = 0.4
+/** What a question term found only in the passage's title or section headings counts, against 1 in the sentence. */
+const CONTEXT_WEIGHT = 0.5
 const NEAR_DUPLICATE = 0.8
 const MIN_WORDS = 3
 
@@ -39,7 +43,12 @@ interface Candidate {
   passage: number
   position: number
   terms: string[]
-  relevance: number
+  /** Content terms of the passage's title and headings: what the sentence is about without repeating it. */
+  context: ReadonlySet<string>
+  /** Share of the question's terms the sentence covers (CONTEXT_WEIGHT for those only in its context). */
+  coverage: number
+  /** BM25 against the question, normalized by the question's total idf: selects among sentences that cover it. */
+  weight: number
   score: number
 }
 
@@ -53,24 +62,31 @@ function jaccard(a: string[], b: string[]): number {
 }
 
 /**
- * Scores every sentence of the passages against the question with BM25 (the sentences are the corpus), normalized
- * by the question's total idf so that `relevance` reads as idf-weighted coverage of the question (about 1 when every
- * question term occurs once in a sentence of average length).
+ * Scores every sentence of the passages against the question, each read with its passage's title and headings (a
+ * list item under "Checks before a payment run" is about payment runs). Two measures, for two jobs:
+ * - `coverage`, the share of the question's content terms the sentence covers, decides whether it answers at all:
+ *   the grounding step's measure (server/chat/grounding.ts) at sentence level, with title and heading words counting
+ *   half, since they are shared by every sentence of the section. An idf from a handful of sentences cannot do this
+ *   job: a question term that occurs in no sentence (a heading word, an inflection the stemmer misses) gets the
+ *   largest idf of all, and that one term declined easy questions the passages plainly answer.
+ * - `weight`, BM25 with the sentences as the corpus (normalized by the question's total idf), ranks the sentences
+ *   that cover the question and drops those far weaker than the best: shared words count less than specific ones.
  */
 function scoreSentences(question: string, passages: ExtractivePassage[]): Candidate[] {
   const query = [...new Set(contentTerms(question))]
   if (query.length === 0) return []
   const all: Candidate[] = []
   passages.forEach((passage, p) => {
+    const context = new Set(contentTerms([passage.title, ...(passage.headingPath ?? [])].join('\n')))
     splitSentences(passage.text).forEach((text, position) => {
       if (words(text).length >= MIN_WORDS) {
-        all.push({ text, passage: p, position, terms: contentTerms(text), relevance: 0, score: 0 })
+        all.push({ text, passage: p, position, terms: contentTerms(text), context, coverage: 0, weight: 0, score: 0 })
       }
     })
   })
   if (all.length === 0) return []
   const df = new Map<string, number>()
-  for (const c of all) for (const t of new Set(c.terms)) df.set(t, (df.get(t) ?? 0) + 1)
+  for (const c of all) for (const t of new Set([...c.terms, ...c.context])) df.set(t, (df.get(t) ?? 0) + 1)
   const avgLength = all.reduce((sum, c) => sum + c.terms.length, 0) / all.length || 1
   const idf = (t: string) => {
     const n = df.get(t) ?? 0
@@ -80,22 +96,31 @@ function scoreSentences(question: string, passages: ExtractivePassage[]): Candid
   for (const c of all) {
     const tf = new Map<string, number>()
     for (const t of c.terms) tf.set(t, (tf.get(t) ?? 0) + 1)
+    let covered = 0
     let bm25 = 0
     for (const t of query) {
       const f = tf.get(t) ?? 0
-      if (f > 0) bm25 += (idf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * c.terms.length) / avgLength))
+      if (f > 0) {
+        covered += 1
+        bm25 += (idf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * c.terms.length) / avgLength))
+      } else if (c.context.has(t)) {
+        covered += CONTEXT_WEIGHT
+        bm25 += CONTEXT_WEIGHT * idf(t)
+      }
     }
-    c.relevance = bm25 / totalIdf
-    c.score = c.relevance + RANK_BONUS * (1 - c.passage / passages.length)
+    c.coverage = covered / query.length
+    c.weight = bm25 / totalIdf
+    c.score = c.weight + RANK_BONUS * (1 - c.passage / passages.length)
   }
   return all
 }
 
 /**
  * The offline answer provider's core: quotes the passage sentences that best match the question, each followed by
- * a `[n]` marker where n is the 1-based index of its passage in `passages`. Pure and deterministic; it never writes
- * text of its own beyond {@link EXTRACTIVE_NOTICE}. Returns an empty answer and no citations when no sentence reaches
- * `minScore` (default 0.25, on the normalized relevance), so the caller can decline instead.
+ * a `[n]` marker where n is the 1-based index of its passage in `passages` (the output guard renumbers markers in
+ * order of first use). Pure and deterministic; it never writes text of its own beyond {@link EXTRACTIVE_NOTICE}.
+ * Returns an empty answer and no citations when no sentence covers at least `minScore` of the question's content
+ * terms (default 0.25; terms only in the passage's title or headings count half), so the caller can decline instead.
  */
 export function answerExtractively(
   question: string,
@@ -105,13 +130,13 @@ export function answerExtractively(
   const maxSentences = Math.max(1, Math.floor(opts.maxSentences ?? 4))
   const minScore = opts.minScore ?? 0.25
   const ranked = scoreSentences(question, passages)
-    .filter((c) => c.relevance >= minScore)
+    .filter((c) => c.coverage >= minScore)
     .sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position)
-  const floor = (ranked[0]?.relevance ?? 0) * RELATIVE_FLOOR
+  const floor = Math.max(0, ...ranked.map((c) => c.weight)) * RELATIVE_FLOOR
   const chosen: Candidate[] = []
   for (const c of ranked) {
     if (chosen.length === maxSentences) break
-    if (c.relevance < floor) continue
+    if (c.weight < floor) continue
     if (chosen.some((d) => d.text === c.text || jaccard(d.terms, c.terms) >= NEAR_DUPLICATE)) continue
     chosen.push(c)
   }

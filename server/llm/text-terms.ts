@@ -35,9 +35,31 @@ export function lightStem(word: string): string {
   return w
 }
 
-/** Lowercased, NFKC-normalized words of `text` (runs of Unicode letters and digits). */
+/** A word with its clitics: "what's", "acme's", "i'm", "we're", "don't". */
+const WORD_WITH_CLITIC = /[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu
+const CLITIC = /^(.+)['\u2019](?:s|m|d|ll|re|ve)$/u
+const NEGATION = /^(.+)n['\u2019]t$/u
+const NEGATED_STEMS: Record<string, string> = { ca: 'can', wo: 'will', sha: 'shall' }
+
+/**
+ * English clitics are folded: "what's" is "what", "acme's" is "acme", "don't" is "do not". Split at the apostrophe
+ * they left a stray "s", "m" or "don" that no document word matches, so a question written with a contraction
+ * needed one more matching word than the same question spelt out. Other apostrophes split as before.
+ */
+function unclitic(token: string): string[] {
+  const negation = NEGATION.exec(token)
+  if (negation) {
+    const stem = negation[1] as string
+    return [...((NEGATED_STEMS[stem] ?? stem).match(WORD) ?? []), 'not']
+  }
+  const base = CLITIC.exec(token)?.[1] ?? token
+  return base.match(WORD) ?? []
+}
+
+/** Lowercased, NFKC-normalized words of `text` (runs of Unicode letters and digits, clitics folded). */
 export function words(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(WORD) ?? []
+  const tokens = text.normalize('NFKC').toLowerCase().match(WORD_WITH_CLITIC) ?? []
+  return tokens.flatMap((t) => (t.includes("'") || t.includes('\u2019') ? unclitic(t) : [t]))
 }
 
 /** The words that carry meaning for matching: stopwords removed, the rest stemmed. */

@@ -26,6 +26,7 @@ describe('chat with the offline extractive provider', () => {
     assert.deepEqual(body.citations, [{
       documentId: DOCS.oncall.documentId, chunkId: DOCS.oncall.chunkId, title: 'Engineering on-call handbook',
       classification: 'confidential', page: 7,
+      snippet: 'The on-call engineer rotation changes every Monday at 09:00. Pager alerts must be acknowledged within 15 minutes. Unresolved incidents are escalated to the duty manager after one hour.',
     }])
     assert.equal(body.classification, 'confidential')
     assert.equal(body.provider, 'extractive')

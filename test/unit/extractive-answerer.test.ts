@@ -77,6 +77,29 @@ describe('answerExtractively', () => {
     assert.ok(answerExtractively(question, PASSAGES).sentences.length <= 4)
   })
 
+  it('when the question\'s words are in the section heading, then the sentences under it answer', () => {
+    const passages = [
+      { id: 'p-run', title: 'Vendor Payment Runbook', text: 'Payments to vendors run twice a week, on Tuesday and Friday.' },
+      {
+        id: 'p-checks', title: 'Vendor Payment Runbook', headingPath: ['Vendor Payment Runbook', 'Checks before a payment run'],
+        text: '1. Every invoice has a matching purchase order.\n2. Bank detail changes were confirmed by phone with the vendor.',
+      },
+    ]
+    const result = answerExtractively('What checks happen before a payment run?', passages)
+    assert.ok(result.citedIds.includes('p-checks'), result.answer)
+    assert.match(result.answer, /"Every invoice has a matching purchase order\." \[2\]/)
+  })
+
+  it('when a question word occurs in no sentence, then the sentence covering the rest still answers', () => {
+    const passages = [
+      { id: 'p-outage', title: 'Incident Postmortem: Billing Outage', text: 'On 12 March the billing service stopped issuing invoices for 3 hours. About 1,900 invoices were delayed; none were lost.' },
+      { id: 'p-supplier', title: 'Supplier Invoice Notes', text: 'Invoices from Northwind Logistics arrive monthly and are paid within 45 days.' },
+    ]
+    const result = answerExtractively('How many invoices were delayed by the outage?', passages)
+    assert.match(result.answer, /"About 1,900 invoices were delayed; none were lost\." \[1\]/)
+    assert.deepEqual(result.citedIds, ['p-outage'])
+  })
+
   it('when two passages contain the same sentence, then it is quoted once', () => {
     const copy = { id: 'p-copy', title: 'Copy', text: PASSAGES[1]?.text as string }
     const passages = [PASSAGES[1], copy].flatMap((p) => p ?? [])
@@ -124,5 +147,12 @@ describe('text terms', () => {
 
   it('when a question is tokenized, then stopwords are dropped and Unicode words kept', () => {
     assert.deepEqual(contentTerms('What is the ＭＦＡ policy for Zürich?'), ['mfa', 'policy', 'zürich'])
+  })
+
+  it('when a question uses contractions or possessives, then it has the terms of the same question spelt out', () => {
+    assert.deepEqual(contentTerms("What's Acme's holiday allowance?"), contentTerms('What is Acme holiday allowance?'))
+    assert.deepEqual(contentTerms('Who\u2019s paged if the primary doesn\'t acknowledge?'), contentTerms('Who is paged if the primary does not acknowledge?'))
+    assert.deepEqual(contentTerms("I'm sure we can't and won't"), contentTerms('I am sure we can not and will not'))
+    assert.deepEqual(contentTerms("O'Brien's rock'n'roll"), ['o', 'brien', 'rock', 'n', 'roll'])
   })
 })

@@ -30,7 +30,10 @@ export interface GuardedAnswer {
   /** True when the whole answer was replaced by WITHHELD_ANSWER. */
   withheld: boolean
   blocks: Partial<Record<OutputBlockType, number>>
-  /** Valid passage numbers cited, in order of first appearance. */
+  /**
+   * Valid passage numbers cited, in order of first appearance. The text's markers are renumbered to match: `[k]`
+   * in `text` refers to passage `cited[k - 1]`, so the response lists citations in this order.
+   */
   cited: number[]
 }
 

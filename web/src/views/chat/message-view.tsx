@@ -27,7 +27,17 @@ export function MessageView({ message, onOpenCitation }: { message: ChatMessage;
         </Notice>
       ) : null}
       {message.streaming && message.text === '' ? <p class="loading" role="status">Searching your documents…</p> : null}
-      <SafeMarkdown text={message.text} class="message-body" />
+      <SafeMarkdown
+        text={message.text}
+        class="message-body"
+        citations={{
+          titles: message.citations.map((c) => c.title),
+          open: (i) => {
+            const c = message.citations[i]
+            if (c) onOpenCitation(c)
+          },
+        }}
+      />
       <CitationsPanel citations={message.citations} onOpen={onOpenCitation} />
     </article>
   )
