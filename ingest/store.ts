@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { appendAudit } from '../server/audit/audit.service.ts'
+import { appendAuditBatch } from '../server/audit/audit.service.ts'
+import type { AuditEvent } from '../server/audit/event.ts'
 import { ensureTenant } from '../server/auth/session.repo.ts'
 import type { Database } from '../server/db/pool.ts'
-import { withTenant, type Tx } from '../server/db/tx.ts'
+import { withTenant } from '../server/db/tx.ts'
 import { sameAttributes, type DocumentAttributes } from './attributes.ts'
 import { findingsAudit } from './findings.ts'
 import type { PreparedContent } from './prepare.ts'
@@ -90,7 +91,7 @@ export async function storeDocuments(
       vectors: doc.vectors,
     })))
     // The chain lock is taken here, last, and held to COMMIT: other writers of the tenant wait only for this tail.
-    for (const w of writes) await auditWrite(tx, tenantId, w.doc, w.documentId, w.previousDocumentId, now)
+    await appendAuditBatch(tx, tenantId, writes.flatMap((w) => writeEvents(w.doc, w.documentId, w.previousDocumentId)), now)
     return outcomes
   })
 }
@@ -118,7 +119,8 @@ export async function storeEach(
   return results
 }
 
-async function auditWrite(tx: Tx, tenantId: string, doc: PreparedDocument, documentId: string, previous: string | undefined, now: Date) {
+/** The audit events of one stored document: its ingest or replacement, and its quarantine if it was quarantined. */
+function writeEvents(doc: PreparedDocument, documentId: string, previous: string | undefined): AuditEvent[] {
   const { content, attrs } = doc
   // Ids, attributes and counts only: titles and sources (file names) must not enter the undeletable audit log.
   const data = {
@@ -134,11 +136,9 @@ async function auditWrite(tx: Tx, tenantId: string, doc: PreparedDocument, docum
     quarantined: content.quarantined,
     ...findingsAudit(content.findings),
   }
-  const type = previous ? 'document.replace' : 'document.ingest'
-  await appendAudit(tx, tenantId, { type, actor: doc.actor, outcome: 'success', data }, now)
+  const events: AuditEvent[] = [{ type: previous ? 'document.replace' : 'document.ingest', actor: doc.actor, outcome: 'success', data }]
   if (content.quarantined) {
-    await appendAudit(tx, tenantId, {
-      type: 'document.quarantine', actor: doc.actor, outcome: 'success', data: { documentId, ...findingsAudit(content.findings) },
-    }, now)
+    events.push({ type: 'document.quarantine', actor: doc.actor, outcome: 'success', data: { documentId, ...findingsAudit(content.findings) } })
   }
+  return events
 }

@@ -33,21 +33,16 @@ export async function lastEntry(tx: Tx, tenantId: string): Promise<ChainHead | n
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null
 }
 
-export async function insertEntry(tx: Tx, entry: HashedEntry & { prevHash: Buffer; hash: Buffer }): Promise<void> {
+/** Inserts consecutive entries of one chain in one statement (one round trip under the chain lock). */
+export async function insertEntries(tx: Tx, entries: ReadonlyArray<HashedEntry & { prevHash: Buffer; hash: Buffer }>): Promise<void> {
+  const COLUMNS = 9
+  const tuples = entries.map((_, i) => {
+    const p = (n: number) => `$${i * COLUMNS + n}`
+    return `(${p(1)}, ${p(2)}, ${p(3)}::timestamptz, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::jsonb, ${p(8)}, ${p(9)})`
+  })
   await tx.query(
-    `INSERT INTO audit_log (tenant_id, seq, occurred_at, type, actor, outcome, data, prev_hash, hash)
-     VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9)`,
-    [
-      entry.tenantId,
-      entry.seq,
-      entry.occurredAt,
-      entry.type,
-      entry.actor,
-      entry.outcome,
-      JSON.stringify(entry.data),
-      entry.prevHash,
-      entry.hash,
-    ],
+    `INSERT INTO audit_log (tenant_id, seq, occurred_at, type, actor, outcome, data, prev_hash, hash) VALUES ${tuples.join(', ')}`,
+    entries.flatMap((e) => [e.tenantId, e.seq, e.occurredAt, e.type, e.actor, e.outcome, JSON.stringify(e.data), e.prevHash, e.hash]),
   )
 }
 

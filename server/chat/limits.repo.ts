@@ -1,17 +1,15 @@
-import type { Tx } from '../db/tx.ts'
+import type { LocalSettings, Tx } from '../db/tx.ts'
 
 const TODAY = `(now() AT TIME ZONE 'UTC')::date`
 
 /**
- * Lets the admission transaction commit without waiting for its WAL flush (several milliseconds on ordinary disks,
+ * Settings that let the admission transaction commit without waiting for its WAL flush (several milliseconds on ordinary disks,
  * the largest fixed cost of a chat request). Other sessions see the lease as soon as it commits, since visibility
  * does not wait for the flush, so every instance still enforces the same limits. A database crash can lose the
  * last fraction of a second of leases and empty usage rows; they belonged to requests the crash ended. Tokens
  * spent are recorded by endLease in a synchronous commit, together with the audit entries.
  */
-export async function skipCommitFlush(tx: Tx): Promise<void> {
-  await tx.query(`SET LOCAL synchronous_commit = off`)
-}
+export const NO_COMMIT_FLUSH: LocalSettings = { synchronous_commit: 'off' }
 
 /**
  * Today's usage row for the user, created if absent and locked until the transaction ends: concurrent acquisitions

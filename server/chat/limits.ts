@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { appendAudit } from '../audit/audit.service.ts'
+import { appendAuditBatch } from '../audit/audit.service.ts'
 import type { AuditEvent } from '../audit/event.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { Database } from '../db/pool.ts'
 import { withPrincipal, type Tx } from '../db/tx.ts'
 import { TooManyRequestsError } from '../errors.ts'
 import { scopeOf } from '../policy/rule.ts'
-import { endLease, lockUsage, skipCommitFlush, takeLease } from './limits.repo.ts'
+import { endLease, lockUsage, NO_COMMIT_FLUSH, takeLease } from './limits.repo.ts'
 
 export interface ChatLimitSettings {
   maxConcurrent: number
@@ -22,12 +22,11 @@ const CONCURRENCY_RETRY_SECONDS = 2
  * Takes a chat slot for the user: refuses with 429 and Retry-After when today's token budget cannot cover the
  * request's estimated input or when the user already has maxConcurrent requests in flight. Both counters live in
  * PostgreSQL (migrations/0009), so every instance enforces the same limits. Returns the lease id to release. The
- * commit does not wait for its WAL flush (limits.repo.ts skipCommitFlush).
+ * commit does not wait for its WAL flush (limits.repo.ts NO_COMMIT_FLUSH).
  */
 export async function acquireChatSlot(db: Database, principal: Principal, s: ChatLimitSettings, estimatedTokens: number) {
   const { tenantId, userId } = principal
   return withPrincipal(db, scopeOf(principal), async (tx) => {
-    await skipCommitFlush(tx)
     const usage = await lockUsage(tx, tenantId, userId)
     if (usage.tokens + estimatedTokens > s.dailyTokenBudget) {
       throw new TooManyRequestsError('chat_budget_exhausted', 'your daily chat budget is used up; it resets at midnight UTC', usage.resetSeconds)
@@ -37,7 +36,7 @@ export async function acquireChatSlot(db: Database, principal: Principal, s: Cha
       throw new TooManyRequestsError('chat_concurrency_limit', `at most ${s.maxConcurrent} chat requests may run at once; retry shortly`, CONCURRENCY_RETRY_SECONDS)
     }
     return leaseId
-  })
+  }, 'app', NO_COMMIT_FLUSH)
 }
 
 /**
@@ -55,5 +54,5 @@ export async function releaseChatSlot(db: Database, principal: Principal, leaseI
 export async function releaseChatSlotIn(tx: Tx, principal: Principal, leaseId: string, tokens: number, events: AuditEvent[]) {
   const { tenantId, userId } = principal
   await endLease(tx, tenantId, userId, leaseId, tokens)
-  for (const event of events) await appendAudit(tx, tenantId, event)
+  await appendAuditBatch(tx, tenantId, events)
 }

@@ -10,6 +10,11 @@ export interface Database {
   readonly engine: 'pglite' | 'postgres'
   /** Application pool: every connection runs as APP_ROLE, so a query outside a principal transaction sees nothing. */
   readonly pool: pg.Pool
+  /**
+   * Pool for counters whose last milliseconds may be lost in a database crash (rate limits): runs as APP_ROLE, and its
+   * commits do not wait for the WAL flush, the largest fixed cost of a one-statement write. Never for business data.
+   */
+  readonly counterPool: pg.Pool
   /** Pool for the schema owner: migrations and maintenance only. */
   readonly ownerPool: pg.Pool
   /** Called once migrations have created the roles: from then on the app pool runs as APP_ROLE. */
@@ -40,6 +45,7 @@ function openServer(url: string, migrationUrl: string, poolMax: number): Databas
   // The role is a startup parameter, not a hook: a connection that cannot assume it fails instead of running as
   // the login user. A session-level role is the same for every checkout, so pooling stays safe.
   let pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 })
+  let counterPool = pool
   // An idle client that loses its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined)
   ownerPool.on('error', () => undefined)
@@ -47,6 +53,9 @@ function openServer(url: string, migrationUrl: string, poolMax: number): Databas
     engine: 'postgres',
     get pool() {
       return pool
+    },
+    get counterPool() {
+      return counterPool
     },
     ownerPool,
     async enableAppRole() {
@@ -58,9 +67,16 @@ function openServer(url: string, migrationUrl: string, poolMax: number): Databas
         options: `-c role=${APP_ROLE}`,
       })
       pool.on('error', () => undefined)
+      counterPool = new pg.Pool({
+        connectionString: url,
+        max: Math.max(2, Math.ceil(poolMax / 4)),
+        connectionTimeoutMillis: 10_000,
+        options: `-c role=${APP_ROLE} -c synchronous_commit=off`,
+      })
+      counterPool.on('error', () => undefined)
     },
     async close() {
-      await Promise.allSettled([pool.end(), ownerPool.end()])
+      await Promise.allSettled([pool.end(), ownerPool.end(), ...(counterPool === pool ? [] : [counterPool.end()])])
     },
   }
 }
@@ -82,6 +98,8 @@ async function openEmbedded(dataDir: string, holder: string): Promise<Database> 
     return {
       engine: 'pglite',
       pool,
+      // One in-process backend without a WAL flush to skip: counters share the application pool.
+      counterPool: pool,
       ownerPool,
       async enableAppRole() {
         // One shared session: owner work opts out per transaction with SET LOCAL ROLE NONE (tx.ts withOwner).

@@ -37,16 +37,23 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<
   }
 }
 
+/**
+ * Transaction-local settings that are not about access, for a transaction that wants them: for example
+ * `synchronous_commit: 'off'` for counters whose last milliseconds may be lost in a crash.
+ */
+export type LocalSettings = Readonly<Record<string, string>>
+
 /** A transaction on behalf of a principal: row-level security sees exactly the principal's attributes. */
-export function withPrincipal<T>(db: Database, scope: AccessScope, fn: (tx: Tx) => Promise<T>, role: DbRole = 'app') {
+export function withPrincipal<T>(db: Database, scope: AccessScope, fn: (tx: Tx) => Promise<T>, role: DbRole = 'app', extra: LocalSettings = {}) {
   return withTransaction(db.pool, async (tx) => {
-    await tx.query(`SET LOCAL ROLE ${ROLE_NAMES[role]}`)
-    await tx.query(
-      `SELECT set_config('strongroom.tenant_id', $1, true), set_config('strongroom.user_id', $2, true),
-              set_config('strongroom.clearance', $3, true), set_config('strongroom.departments', $4, true),
-              set_config('strongroom.principals', $5, true)`,
-      [scope.tenantId, scope.userId, String(scope.clearance), toPgArray(scope.departments), toPgArray(scope.principals)],
-    )
+    await setLocal(tx, role, {
+      ...extra,
+      'strongroom.tenant_id': scope.tenantId,
+      'strongroom.user_id': scope.userId,
+      'strongroom.clearance': String(scope.clearance),
+      'strongroom.departments': toPgArray(scope.departments),
+      'strongroom.principals': toPgArray(scope.principals),
+    })
     return fn(tx)
   })
 }
@@ -54,10 +61,20 @@ export function withPrincipal<T>(db: Database, scope: AccessScope, fn: (tx: Tx) 
 /** A tenant-wide transaction without a user: ingest, purge, key management. */
 export function withTenant<T>(db: Database, tenantId: string, role: DbRole, fn: (tx: Tx) => Promise<T>) {
   return withTransaction(db.pool, async (tx) => {
-    await tx.query(`SET LOCAL ROLE ${ROLE_NAMES[role]}`)
-    await tx.query(`SELECT set_config('strongroom.tenant_id', $1, true)`, [tenantId])
+    await setLocal(tx, role, { 'strongroom.tenant_id': tenantId })
     return fn(tx)
   })
+}
+
+/**
+ * Assumes the role and sets the settings for the rest of the transaction in one round trip. set_config(..., true) is
+ * SET LOCAL, and the role is a setting like the others (set_config('role', ...) is SET LOCAL ROLE, with the same
+ * membership check); it comes first so that a role that cannot be assumed fails before anything else is set.
+ */
+async function setLocal(tx: Tx, role: DbRole, settings: LocalSettings): Promise<void> {
+  const entries: Array<[string, string]> = [['role', ROLE_NAMES[role]], ...Object.entries(settings)]
+  const calls = entries.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`)
+  await tx.query(`SELECT ${calls.join(', ')}`, entries.flat())
 }
 
 /** Schema-owner transaction for migrations, maintenance and test fixtures. Never used on a request path. */

@@ -42,7 +42,8 @@ type LimiterName = 'login' | 'api' | 'chat'
  */
 export function createRateLimits(db: Database, settings: RateLimitSettings, opts: { idpPrefix?: string } = {}): RateLimits {
   // The pool getter is read per query: on a server the pool object is replaced when it switches to the app role.
-  const storeClient = { query: (q: unknown) => db.pool.query(q as never) }
+  // Counter writes do not wait for the WAL flush (pool.ts counterPool): a crash may forget a second of counts.
+  const storeClient = { query: (q: unknown) => db.counterPool.query(q as never) }
   const limiter = (name: LimiterName, points: number, clearExpired: boolean) =>
     new RateLimiterPostgres({
       storeClient,

@@ -119,10 +119,25 @@ describe('rate limits shared across two application instances', () => {
   })
 })
 
+describe('the counter pool', () => {
+  it('when counters are written, then they run as the application role and only they skip the commit flush', async (t) => {
+    const s = await startTestServer()
+    try {
+      if (s.engine !== 'postgres') return t.skip('PGlite has one backend and no WAL flush to skip')
+      const setting = async (p: pg.Pool) =>
+        (await p.query<{ role: string; sync: string }>(`SELECT current_user AS role, current_setting('synchronous_commit') AS sync`)).rows[0]
+      assert.deepEqual(await setting(s.db.counterPool), { role: 'strongroom_app', sync: 'off' })
+      assert.deepEqual(await setting(s.db.pool), { role: 'strongroom_app', sync: 'on' })
+    } finally {
+      await s.close()
+    }
+  })
+})
+
 describe('rate limits when the counter store is unreachable', () => {
   it('when the database cannot be reached, then each instance still limits with its in-memory fallback', async () => {
     const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 500 })
-    const deadDb = { engine: 'postgres', pool, ownerPool: pool } as unknown as Database
+    const deadDb = { engine: 'postgres', pool, counterPool: pool, ownerPool: pool } as unknown as Database
     const limits = createRateLimits(deadDb, { loginPerMinute: 2, apiPerMinute: 2, chatPerMinute: 2 })
     const app = express()
     app.use(requestContext(memoryLogger().logger))
