@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import type { TestServer } from '../helpers/test-server.ts'
-import { assertClean, launchBrowser, screenshot, watchPage, type PageWatch } from './helpers/browser.ts'
+import { assertClean, screenshot, watchPage, type PageWatch } from './helpers/browser.ts'
 import { uploadDocument } from './helpers/seed.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { startWebServer } from './helpers/web-server.ts'
+import { closeWebSuite, openWebSuite } from './helpers/web-server.ts'
 
 /*
  * Access control as an employee sees it: the same question asked by two users of one tenant, answered by the real
@@ -40,8 +40,7 @@ describe('web UI: the same question from alice and bob cites different sources',
   const QUESTION = 'What is the procedure when the payment gateway fails?'
 
   before(async () => {
-    t = await startWebServer()
-    browser = await launchBrowser()
+    ;({ t, browser } = await openWebSuite())
     await uploadDocument(t, 'carol', {
       title: 'Payment gateway failover runbook', classification: 'confidential', departments: ['engineering'],
       text: 'Payment gateway failover runbook. The procedure when the payment gateway fails: the on-call engineer switches card traffic to the standby region and opens an incident bridge.',
@@ -52,10 +51,7 @@ describe('web UI: the same question from alice and bob cites different sources',
     })
   })
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  after(() => closeWebSuite(t, browser))
 
   it('when alice and bob ask it, then alice sees the confidential engineering runbook and bob only the internal FAQ', async () => {
     const alice = await signedInPage(browser, t, 'alice')
@@ -84,15 +80,9 @@ describe('web UI: a confidential engineering document uploaded by carol reaches 
   let browser: Browser
   const QUESTION = 'What is the rollback procedure for the ledger service?'
 
-  before(async () => {
-    t = await startWebServer()
-    browser = await launchBrowser()
-  })
+  before(async () => ({ t, browser } = await openWebSuite()))
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  after(() => closeWebSuite(t, browser))
 
   it('when carol signs in with her second factor and uploads it in the admin console, then alice finds it and bob does not', async () => {
     const carol = await browser.newPage()

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Locator, Page } from 'playwright-core'
 import type { TestServer } from '../helpers/test-server.ts'
-import { assertClean, launchBrowser, screenshot, watchPage, type PageWatch } from './helpers/browser.ts'
+import { assertClean, screenshot, watchPage, type PageWatch } from './helpers/browser.ts'
 import { uploadDocument } from './helpers/seed.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { startWebServer } from './helpers/web-server.ts'
+import { closeWebSuite, openWebSuite } from './helpers/web-server.ts'
 
 /** The card of a console section, found by its heading. */
 const card = (page: Page, heading: string): Locator =>
@@ -19,8 +19,7 @@ describe('web UI: admin console governance (retention, legal holds, transcript k
   let watch: PageWatch
 
   before(async () => {
-    t = await startWebServer()
-    browser = await launchBrowser()
+    ;({ t, browser } = await openWebSuite())
     // A real conversation of alice's, so acme has a transcript key and messages under it.
     await uploadDocument(t, 'carol', { title: 'Travel policy', classification: 'internal', text: 'Travel policy. Book economy class flights for trips under six hours.' })
     const res = await fetch(`${t.origin}/api/chat`, {
@@ -35,10 +34,7 @@ describe('web UI: admin console governance (retention, legal holds, transcript k
     await page.getByRole('heading', { name: 'Admin console' }).waitFor()
   })
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  after(() => closeWebSuite(t, browser))
 
   it('when carol sets a retention period, then it is saved for the tenant; an out-of-range value cannot be saved', async () => {
     const retention = card(page, 'Retention')

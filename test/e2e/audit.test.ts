@@ -4,10 +4,10 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { asMaintenance } from '../helpers/audit-fixtures.ts'
 import type { TestServer } from '../helpers/test-server.ts'
-import { assertClean, launchBrowser, screenshot, watchPage, type PageWatch } from './helpers/browser.ts'
+import { assertClean, screenshot, watchPage, type PageWatch } from './helpers/browser.ts'
 import { uploadDocument } from './helpers/seed.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { startWebServer } from './helpers/web-server.ts'
+import { closeWebSuite, openWebSuite } from './helpers/web-server.ts'
 
 const typeCells = (page: Page) => page.getByRole('region', { name: 'Audit events' }).locator('tbody tr td:nth-child(3)')
 const seqCells = (page: Page) => page.getByRole('region', { name: 'Audit events' }).locator('tbody tr td:nth-child(1)')
@@ -20,8 +20,7 @@ describe('web UI: auditor view', () => {
   let watch: PageWatch
 
   before(async () => {
-    t = await startWebServer()
-    browser = await launchBrowser()
+    ;({ t, browser } = await openWebSuite())
     // Real events of the tenant: two document uploads (document.ingest), and 30 reads of the log by erin through
     // the API (audit.read), enough for more than one page of 25.
     await uploadDocument(t, 'carol', { title: 'Travel policy', classification: 'internal', text: 'Travel policy. Book economy class for trips under six hours.' })
@@ -33,10 +32,7 @@ describe('web UI: auditor view', () => {
     }
   })
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  after(() => closeWebSuite(t, browser))
 
   it('when erin (auditor only) signs in, then she lands on the audit log with an intact chain and sees no chat or admin navigation', async () => {
     page = await browser.newPage({ acceptDownloads: true })

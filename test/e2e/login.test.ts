@@ -3,23 +3,17 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { withTenant } from '../../server/db/tx.ts'
 import type { TestServer } from '../helpers/test-server.ts'
-import { assertClean, launchBrowser, screenshot, watchPage } from './helpers/browser.ts'
+import { assertClean, screenshot, watchPage } from './helpers/browser.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { startWebServer } from './helpers/web-server.ts'
+import { closeWebSuite, openWebSuite } from './helpers/web-server.ts'
 
 describe('web UI: sign-in, header and sign-out in Chromium', () => {
   let t: TestServer
   let browser: Browser
 
-  before(async () => {
-    t = await startWebServer()
-    browser = await launchBrowser()
-  })
+  before(async () => ({ t, browser } = await openWebSuite()))
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  after(() => closeWebSuite(t, browser))
 
   it('when a page runs an inline script, then the CSP watcher reports the violation (control for the checks below)', async () => {
     const page = await browser.newPage()

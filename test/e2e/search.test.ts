@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
 import type { TestServer } from '../helpers/test-server.ts'
-import { assertClean, launchBrowser, screenshot, watchPage } from './helpers/browser.ts'
+import { assertClean, screenshot, watchPage } from './helpers/browser.ts'
 import { uploadDocument } from './helpers/seed.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { startWebServer } from './helpers/web-server.ts'
+import { closeWebSuite, openWebSuite } from './helpers/web-server.ts'
 
 const POLICY = 'Travel policy. Employees book economy class flights for trips under six hours. ' +
   'Business class needs written approval from a director. Hotel costs are reimbursed up to the city rate.'
@@ -15,15 +15,11 @@ describe('web UI: search', () => {
   let browser: Browser
 
   before(async () => {
-    t = await startWebServer()
-    browser = await launchBrowser()
+    ;({ t, browser } = await openWebSuite())
     await uploadDocument(t, 'carol', { title: 'Travel policy', text: POLICY, classification: 'internal' })
   })
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  after(() => closeWebSuite(t, browser))
 
   it('when alice searches for an internal passage, then it is listed with title, classification and text', async () => {
     const page = await browser.newPage()

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import type { TestServer } from '../helpers/test-server.ts'
-import { launchBrowser, screenshot, watchPage } from './helpers/browser.ts'
+import { screenshot, watchPage } from './helpers/browser.ts'
 import { signIn } from './helpers/sign-in.ts'
-import { startWebServer } from './helpers/web-server.ts'
+import { closeWebSuite, openWebSuite } from './helpers/web-server.ts'
 
 /*
  * A compromised model (or a planted instruction in a retrieved document) controls the answer text. The test plays
@@ -59,15 +59,9 @@ describe('web UI: a hostile model answer is rendered inert', () => {
   let t: TestServer
   let browser: Browser
 
-  before(async () => {
-    t = await startWebServer()
-    browser = await launchBrowser()
-  })
+  before(async () => ({ t, browser } = await openWebSuite()))
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  after(() => closeWebSuite(t, browser))
 
   it('when the streamed answer carries scripts, handlers, external images and foreign links, then none of it becomes live', async () => {
     const page = await browser.newPage()

@@ -1,3 +1,4 @@
+import type { Browser } from 'playwright-core'
 import { appRouters } from '../../../server/app-routers.ts'
 import { DEV_IDP_MOUNT_PATH } from '../../../server/auth/dev-idp/constants.ts'
 import { openKms } from '../../../server/crypto/kms-factory.ts'
@@ -8,6 +9,7 @@ import { createEmbedder } from '../../../server/llm/create-embedder.ts'
 import { ensureWebBuilt } from '../../../server/web/ensure-built.ts'
 import { memoryLogger } from '../../helpers/silent-logger.ts'
 import { startTestServer, type TestServer } from '../../helpers/test-server.ts'
+import { launchBrowser } from './browser.ts'
 
 /**
  * The real application with the built web UI on a random port: identity plus every capability router main.ts
@@ -38,4 +40,21 @@ export async function startWebServer(env: Record<string, string> = {}): Promise<
     await closeKeys()
   }
   return t
+}
+
+/** The real application and a Chromium instance for one suite: `({ t, browser } = await openWebSuite())`. */
+export async function openWebSuite(env: Record<string, string> = {}): Promise<{ t: TestServer; browser: Browser }> {
+  const t = await startWebServer(env)
+  try {
+    return { t, browser: await launchBrowser() }
+  } catch (err) {
+    await t.close()
+    throw err
+  }
+}
+
+/** Closes what openWebSuite opened; either may be missing when the suite's setup failed half way. */
+export async function closeWebSuite(t: TestServer | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close()
+  await t?.close()
 }
