@@ -1,9 +1,6 @@
 import type { Tx } from '../db/tx.ts'
 import type { HashedEntry } from './hash.ts'
 
-/** Advisory-lock class for audit chains (two-int form, so it cannot collide with single-key locks). "AUDT". */
-const AUDIT_LOCK_CLASS = 0x41554454
-
 export interface ChainHead {
   seq: number
   hash: Buffer
@@ -18,11 +15,13 @@ export interface CheckpointRow extends ChainHead {
 }
 
 /**
- * Serializes appends to one tenant's chain until the caller's transaction ends. Tenants whose ids share a 32-bit
- * hash merely wait for each other; the primary key (tenant_id, seq) still forbids a fork.
+ * Serializes appends to one tenant's chain until the caller's transaction ends, then reads the chain head, in one
+ * round trip (migrations/0012: the head is read after the lock is held, with a fresh snapshot). Tenants whose ids
+ * share a 32-bit hash merely wait for each other; the primary key (tenant_id, seq) still forbids a fork.
  */
-export async function lockChain(tx: Tx, tenantId: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [AUDIT_LOCK_CLASS, tenantId])
+export async function lockedHead(tx: Tx, tenantId: string): Promise<ChainHead | null> {
+  const { rows } = await tx.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit_chain_head($1)', [tenantId])
+  return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null
 }
 
 export async function lastEntry(tx: Tx, tenantId: string): Promise<ChainHead | null> {

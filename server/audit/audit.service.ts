@@ -1,6 +1,6 @@
 import type { Database } from '../db/pool.ts'
 import { withTenant, type Tx } from '../db/tx.ts'
-import { insertEntries, lastEntry, lockChain } from './audit.repo.ts'
+import { insertEntries, lockedHead } from './audit.repo.ts'
 import { validateAuditEvent, type AuditEvent, type AuditValue } from './event.ts'
 import { entryHash, GENESIS_HASH, type HashedEntry } from './hash.ts'
 import { AppError } from '../errors.ts'
@@ -34,8 +34,7 @@ export async function appendAuditBatch(tx: Tx, tenantId: string, events: readonl
     validateAuditEvent(tenantId, ev)
     return ev
   })
-  await lockChain(tx, tenantId)
-  const head = await lastEntry(tx, tenantId)
+  const head = await lockedHead(tx, tenantId)
   let prevHash = head?.hash ?? GENESIS_HASH
   let seq = head?.seq ?? 0
   const occurredAt = now.toISOString()
