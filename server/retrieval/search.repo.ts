@@ -20,6 +20,11 @@ export interface VectorCandidate {
   distance: number
 }
 
+/** An HNSW candidate also names its document, so its siblings can be scored (vectorCandidatesOfDocuments). */
+export interface HnswCandidate extends VectorCandidate {
+  documentId: string
+}
+
 export interface TextCandidate {
   chunkId: string
   rank: number
@@ -51,12 +56,36 @@ function rule(alias: string, scope: AccessScope, firstParam: number, seams: Repo
  */
 export async function vectorCandidatesHnsw(tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: RepoSeams = {}) {
   const p = rule('c', scope, 3, seams)
-  const { rows } = await tx.query<{ chunk_id: string; distance: number }>(
-    `SELECT c.chunk_id, c.embedding <=> $1::vector AS distance FROM chunks c
+  const { rows } = await tx.query<{ chunk_id: string; document_id: string; distance: number }>(
+    `SELECT c.chunk_id, c.document_id, c.embedding <=> $1::vector AS distance FROM chunks c
      WHERE ${p.text} ORDER BY c.embedding <=> $1::vector LIMIT $2::int`,
     [embedding, depth, ...p.values],
   )
-  return rows.map((r): VectorCandidate => ({ chunkId: r.chunk_id, distance: r.distance })).sort(byDistance)
+  return rows.map((r): HnswCandidate => ({ chunkId: r.chunk_id, documentId: r.document_id, distance: r.distance })).sort(byDistance)
+}
+
+/**
+ * Exact scores for the chunks of the given documents, best `depth` of them. HNSW graphs leave some chunks
+ * unreachable (figures at options.ts siblingLimit); a permitted chunk the graph cannot reach is still found
+ * through a sibling of its document that it did reach. Documents are taken in the order given (best candidate first) through
+ * the (tenant_id, document_id) chunk index, and at most `limit` chunks are scored, so a very long document costs no
+ * more than `limit` distances: the nested loop emits chunks document by document, and the inner LIMIT stops it.
+ */
+export async function vectorCandidatesOfDocuments(
+  tx: Tx, scope: AccessScope, embedding: string, documentIds: readonly string[], depth: number, limit: number, seams: RepoSeams = {},
+) {
+  if (documentIds.length === 0 || limit <= 0) return []
+  const p = rule('c', scope, 5, seams)
+  const { rows } = await tx.query<{ chunk_id: string; distance: number }>(
+    `SELECT s.chunk_id, s.embedding <=> $1::vector AS distance FROM (
+       SELECT v.chunk_id, v.embedding FROM unnest($2::uuid[]) WITH ORDINALITY AS d(document_id, n)
+       CROSS JOIN LATERAL (
+         SELECT c.chunk_id, c.embedding FROM chunks c WHERE c.document_id = d.document_id AND ${p.text} OFFSET 0) v
+       LIMIT $4::int) s
+     ORDER BY distance, s.chunk_id LIMIT $3::int`,
+    [embedding, documentIds, depth, limit, ...p.values],
+  )
+  return rows.map((r): VectorCandidate => ({ chunkId: r.chunk_id, distance: r.distance }))
 }
 
 /**
@@ -178,4 +207,5 @@ export async function chunksByIds(tx: Tx, scope: AccessScope, chunkIds: readonly
   }))
 }
 
-const byDistance = (a: VectorCandidate, b: VectorCandidate) => a.distance - b.distance || (a.chunkId < b.chunkId ? -1 : 1)
+/** Ascending distance, ties by chunk id (the exact route's order). */
+export const byDistance = (a: VectorCandidate, b: VectorCandidate) => a.distance - b.distance || (a.chunkId < b.chunkId ? -1 : 1)

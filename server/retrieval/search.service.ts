@@ -85,8 +85,9 @@ export async function searchChunks(
     let vectorList: repo.VectorCandidate[] = []
     if (route === 'hnsw') {
       await repo.useHnswScan(tx, opts)
-      vectorList = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, seams)
-      if (needsExactFallback(vectorList.length, depth)) route = 'exact'
+      const approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, seams)
+      if (needsExactFallback(approximate.length, depth)) route = 'exact'
+      else vectorList = await withSiblings(tx, scope, embedding, approximate, depth, opts.siblingLimit, seams)
     }
     if (route === 'exact') {
       const exact = await runExact(tx, scope, embedding, depth, seams)
@@ -108,6 +109,23 @@ export async function searchChunks(
     visibleCount: found.visible,
     candidatesDenied: Math.max(0, tenantChunks - found.visible),
   }
+}
+
+/**
+ * The HNSW candidates merged with exact scores for the other chunks of their documents (vectorCandidatesOfDocuments).
+ * Both lists carry the same exact distance, so the merge is a sort; a chunk in both lists appears once.
+ */
+async function withSiblings(
+  tx: Tx, scope: AccessScope, embedding: string, approximate: repo.HnswCandidate[], depth: number, limit: number,
+  seams: repo.RepoSeams,
+): Promise<repo.VectorCandidate[]> {
+  if (limit <= 0) return approximate
+  const documents = [...new Set(approximate.map((c) => c.documentId))]
+  await repo.usePlannerDefaults(tx)
+  const siblings = await repo.vectorCandidatesOfDocuments(tx, scope, embedding, documents, depth, limit, seams)
+  const merged = new Map<string, repo.VectorCandidate>()
+  for (const c of [...approximate, ...siblings]) merged.set(c.chunkId, { chunkId: c.chunkId, distance: c.distance })
+  return [...merged.values()].sort(repo.byDistance).slice(0, depth)
 }
 
 async function runExact(tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: repo.RepoSeams) {

@@ -13,7 +13,7 @@ import { loadCorpus, openBenchDatabase, safeBuildWorkers } from './retrieval-loa
 
 /**
  * `npm run bench -- retrieval [--chunks 100000] [--queries 100] [--ef 100] [--iterative relaxed_order]
- * [--max-scan-tuples 20000] [--exact-threshold 6000] [--depth 40] [--fractions 1,0.5,0.1,0.01,0.001] [--no-langchain]`
+ * [--max-scan-tuples 20000] [--exact-threshold 6000] [--depth 40] [--sibling-limit 400] [--fractions 1,0.5,0.1,0.01,0.001] [--no-langchain]`
  * On the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; the corpus
  * goes into database strongroom_bench_retrieval and is reused while its spec is unchanged). For each visible
  * fraction: recall@10 of searchChunks against the exact filtered top-10 (same rule, forced sequential scan),
@@ -30,7 +30,7 @@ export async function run(args: string[]) {
     options: {
       chunks: { type: 'string', default: '100000' }, queries: { type: 'string', default: '100' },
       ef: { type: 'string' }, iterative: { type: 'string' }, 'max-scan-tuples': { type: 'string' },
-      'exact-threshold': { type: 'string' }, depth: { type: 'string' }, 'no-langchain': { type: 'boolean', default: false },
+      'exact-threshold': { type: 'string' }, depth: { type: 'string' }, 'sibling-limit': { type: 'string' }, 'no-langchain': { type: 'boolean', default: false },
       fractions: { type: 'string', default: FRACTION_PRINCIPALS.map((p) => p.fraction).join(',') },
     },
   })
@@ -38,6 +38,7 @@ export async function run(args: string[]) {
   const opts: Partial<RetrievalOptions> = {
     efSearch: num(a.ef), iterativeScan: a.iterative as RetrievalOptions['iterativeScan'] | undefined,
     maxScanTuples: num(a['max-scan-tuples']), exactThreshold: num(a['exact-threshold']), candidateDepth: num(a.depth),
+    siblingLimit: num(a['sibling-limit']),
   }
   const chunks = Number(a.chunks)
   const spec: CorpusSpec = { chunks, chunksPerDoc: 10, clusters: Math.max(50, Math.round(chunks / 500)), seed: 7, words: 40 }

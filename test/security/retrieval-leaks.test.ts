@@ -5,7 +5,7 @@ import { canSee, scopeOf } from '../../server/policy/rule.ts'
 import type { RetrievalOptions } from '../../server/retrieval/options.ts'
 import {
   chunksByIds, countVisibleChunks, textCandidates, UNSAFE_OMIT_QUERY_PREDICATE, useHnswScan, vectorCandidatesExact,
-  vectorCandidatesHnsw, type RepoSeams,
+  vectorCandidatesHnsw, vectorCandidatesOfDocuments, type RepoSeams,
 } from '../../server/retrieval/search.repo.ts'
 import { searchChunks } from '../../server/retrieval/search.service.ts'
 import { canaryMatrix, seedCanaries, type Canary } from '../helpers/canary-corpus.ts'
@@ -75,6 +75,8 @@ describe('retrieval leak matrix (192 planted documents x 6 principals)', () => {
     const q = `[${(canaries[0] as Canary).embedding.join(',')}]`
     const everyToken = canaries.map((c) => c.token).join(' OR ')
     const allIds = canaries.map((c) => c.chunkId)
+    // Every planted document, forbidden ones included: the sibling query must narrow them itself.
+    const allDocuments = [...new Set(canaries.map((c) => c.documentId))]
     for (const name of PRINCIPAL_NAMES) {
       const scope = scopeOf(PRINCIPALS[name])
       const expected = canaries.filter((c) => canSee(PRINCIPALS[name], c.resource)).map((c) => c.chunkId).sort()
@@ -91,6 +93,7 @@ describe('retrieval leak matrix (192 planted documents x 6 principals)', () => {
         return {
           hnsw: (await vectorCandidatesHnsw(tx, scope, q, 500, seams)).map((c) => c.chunkId).sort(),
           exact: (await vectorCandidatesExact(tx, scope, q, 500, seams)).candidates.map((c) => c.chunkId).sort(),
+          siblings: (await vectorCandidatesOfDocuments(tx, scope, q, allDocuments, 500, 10_000, seams)).map((c) => c.chunkId).sort(),
           textAll: (await textCandidates(tx, scope, everyToken, 500, 'all', seams)).map((c) => c.chunkId).sort(),
           textVisible: (await textCandidates(tx, scope, everyToken, 500, 'visible', seams)).map((c) => c.chunkId).sort(),
           byIds: (await chunksByIds(tx, scope, allIds, seams)).map((c) => c.chunkId).sort(),
@@ -98,11 +101,12 @@ describe('retrieval leak matrix (192 planted documents x 6 principals)', () => {
         }
       })
       assert.deepEqual(await read({}), {
-        hnsw: expected, exact: expected, textAll: expected, textVisible: expected, byIds: expected, count: expected.length,
+        hnsw: expected, exact: expected, siblings: expected, textAll: expected, textVisible: expected, byIds: expected, count: expected.length,
       }, name)
       // Without RLS and without the predicate the owner sees everything: the RLS-only sweep above is not vacuous.
       const open = await read(RLS_ONLY)
       assert.equal(open.exact.length, canaries.length)
+      assert.equal(open.siblings.length, canaries.length)
       assert.equal(open.byIds.length, canaries.length)
       assert.ok(open.textAll.length > expected.length && expected.every((id) => open.textAll.includes(id)), name)
     }

@@ -5,7 +5,9 @@ import { classificationAt } from '../../server/policy/levels.ts'
 import { canSee, scopeOf, type Subject } from '../../server/policy/rule.ts'
 import { accessPredicate } from '../../server/policy/sql.ts'
 import { RETRIEVAL_DEFAULTS } from '../../server/retrieval/options.ts'
-import { useHnswScan, vectorCandidatesExact, vectorCandidatesHnsw } from '../../server/retrieval/search.repo.ts'
+import {
+  useHnswScan, vectorCandidatesExact, vectorCandidatesHnsw, vectorCandidatesOfDocuments,
+} from '../../server/retrieval/search.repo.ts'
 import { searchChunks } from '../../server/retrieval/search.service.ts'
 import { loadSyntheticCorpus } from '../helpers/corpus-loader.ts'
 import { principalFor, queries, type CorpusSpec } from '../helpers/synthetic-corpus.ts'
@@ -42,7 +44,7 @@ async function planOf(t: TestDatabase, subject: Subject, fn: (tx: Tx, scope: Acc
   await withPrincipal(t.db, scope, async (tx) => {
     const explaining = {
       query: async (text: string, values?: unknown[]) => {
-        if (!/^\s*SELECT c\.chunk_id|^\s*SELECT v\.chunk_id/.test(text)) return tx.query(text, values)
+        if (!/^\s*SELECT [csv]\.chunk_id/.test(text)) return tx.query(text, values)
         const { rows } = await tx.query(`EXPLAIN ${text}`, values)
         plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'))
         return { rows: [] }
@@ -67,6 +69,15 @@ describe('retrieval recall under selective filters (20k chunks)', () => {
     })
   })
   after(() => t.close())
+
+  /** Ids of the documents the subject may see (or, with `visible` false, may not see), in id order. */
+  async function visibleDocuments(subject: Subject, visible = true): Promise<string[]> {
+    const p = accessPredicate('d', scopeOf(subject), 1)
+    return withOwner(t.db, async (tx) => (await tx.query(
+      `SELECT d.document_id FROM documents d WHERE d.tenant_id = $1 AND ${visible ? '' : 'NOT '}${p.text} ORDER BY d.document_id LIMIT 100`,
+      p.values,
+    )).rows.map((r) => r.document_id as string))
+  }
 
   for (const [fraction, visible] of [[0.01, 200], [0.001, 20]] as const) {
     it(`when a principal may see ${fraction * 100}% of the chunks, then every search returns exactly the exact filtered top-k`, async () => {
@@ -125,6 +136,41 @@ describe('retrieval recall under selective filters (20k chunks)', () => {
     assert.doesNotMatch(hnsw, /Sort/)
     const exact = await planOf(t, principalFor(0.01), (tx, scope) => vectorCandidatesExact(tx, scope, literal(QUERIES[0] as number[]), 40))
     assert.doesNotMatch(exact, /hnsw/)
+    const documents = (await visibleDocuments(principalFor(0.1))).slice(0, 10)
+    const siblings = await planOf(t, principalFor(0.1), (tx, scope) =>
+      vectorCandidatesOfDocuments(tx, scope, literal(QUERIES[0] as number[]), documents, 40, 400))
+    assert.match(siblings, /chunks_document_idx/)
+    assert.doesNotMatch(siblings, /hnsw/)
+  })
+
+  it('when the siblings of candidate documents are scored, then they come back in exact order, permitted only, and at most the limit', async () => {
+    const subject = principalFor(0.1)
+    const scope = scopeOf(subject)
+    const q = literal(QUERIES[2] as number[])
+    const documents = (await visibleDocuments(subject)).slice(0, 6)
+    // One forbidden document among them: the query must drop its chunks itself.
+    const [forbidden] = await visibleDocuments(subject, false)
+    const expected = await withOwner(t.db, async (tx) => {
+      const p = accessPredicate('c', scope, 3)
+      const { rows } = await tx.query(
+        `SELECT c.chunk_id, c.document_id FROM chunks c WHERE c.document_id = ANY($2::uuid[]) AND ${p.text}
+         ORDER BY c.embedding <=> $1::vector, c.chunk_id`,
+        [q, documents, ...p.values],
+      )
+      return rows as Array<{ chunk_id: string; document_id: string }>
+    })
+    assert.equal(expected.length, documents.length * SPEC.chunksPerDoc)
+    const got = await withPrincipal(t.db, scope, (tx) =>
+      vectorCandidatesOfDocuments(tx, scope, q, [forbidden as string, ...documents], 7, 10_000))
+    assert.deepEqual(got.map((c) => c.chunkId), expected.slice(0, 7).map((r) => r.chunk_id))
+    assert.ok(got.every((c, i) => i === 0 || (got[i - 1] as { distance: number }).distance <= c.distance))
+    // A limit of one document's chunks scores the first document only, whatever the others hold.
+    const first = await withPrincipal(t.db, scope, (tx) =>
+      vectorCandidatesOfDocuments(tx, scope, q, documents, 40, SPEC.chunksPerDoc))
+    assert.deepEqual(
+      first.map((c) => c.chunkId).sort(),
+      expected.filter((r) => r.document_id === documents[0]).map((r) => r.chunk_id).sort(),
+    )
   })
 
   it('when results come back on any route, then none lies outside the rule', async () => {
