@@ -77,7 +77,9 @@ function isSecretLike(token: string, before: string): boolean {
  * named as such, placeholders, and the bodies of certificates and public keys (public by design).
  */
 export function findHighEntropy(text: string): Finding[] {
-  const publicSpans = collect(text, PUBLIC_BLOCK, (m) => ({ type: 'PUBLIC', start: m.index, end: m.index + m[0].length }))
+  const publicSpans = text.includes('-----BEGIN ')
+    ? collect(text, PUBLIC_BLOCK, (m) => ({ type: 'PUBLIC', start: m.index, end: m.index + m[0].length }))
+    : []
   return collect(text, TOKEN, (m) => {
     const start = m.index
     const end = start + m[0].length

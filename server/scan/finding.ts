@@ -59,6 +59,22 @@ export function countByType(findings: Finding[], into: Record<string, number> = 
   return into
 }
 
+/**
+ * A global copy of each pattern, made once: building a RegExp from its source on every call cost more than running
+ * it on short texts. A copy in use (an `accept` that calls collect with the same pattern) is never shared.
+ */
+const globalCopies = new WeakMap<RegExp, RegExp>()
+const inUse = new WeakSet<RegExp>()
+function globalCopy(re: RegExp): RegExp {
+  let rx = globalCopies.get(re)
+  if (rx === undefined || inUse.has(rx)) {
+    const fresh = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')
+    if (rx === undefined) globalCopies.set(re, fresh)
+    rx = fresh
+  }
+  return rx
+}
+
 /** Runs a global regex and maps each match through `accept`, which returns a finding or null. */
 export function collect(
   text: string,
@@ -66,14 +82,21 @@ export function collect(
   accept: (m: RegExpExecArray) => Finding | null,
 ): Finding[] {
   const out: Finding[] = []
-  const rx = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')
-  for (let m = rx.exec(text); m !== null; m = rx.exec(text)) {
-    if (m[0].length === 0) {
-      rx.lastIndex++
-      continue
+  const rx = globalCopy(re)
+  rx.lastIndex = 0
+  inUse.add(rx)
+  try {
+    for (let m = rx.exec(text); m !== null; m = rx.exec(text)) {
+      if (m[0].length === 0) {
+        rx.lastIndex++
+        continue
+      }
+      const f = accept(m)
+      if (f) out.push(f)
     }
-    const f = accept(m)
-    if (f) out.push(f)
+  } finally {
+    inUse.delete(rx)
+    rx.lastIndex = 0
   }
   return out
 }

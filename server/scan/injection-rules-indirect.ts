@@ -17,7 +17,7 @@ const CODE_BLOCK = r`(?:following|below|subsequent)\s+(?:code|snippet|script|com
 export const INDIRECT_RULES: readonly InjectionRule[] = [
   // Chat-template tokens and fake turns: text trying to pass as a system or assistant message.
   {
-    code: 'special_tokens', weight: 0.7,
+    code: 'special_tokens', weight: 0.7, needs: [['<|', 'inst]', 'sys>>', 'system', '##']],
     re: new RegExp(
       [
         r`<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>`,
@@ -27,7 +27,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
       'im',
     ),
   },
-  { code: 'special_tokens', weight: 0.3, re: /^\s*(?:system|assistant)\s*:\s*\S/im },
+  { code: 'special_tokens', weight: 0.3, needs: [['system', 'assistant'], [':']], re: /^\s*(?:system|assistant)\s*:\s*\S/im },
   // Text addressed to the assistant that processes a document, and orders about its output.
   {
     code: 'addressed_to_ai', weight: 0.35, documentWeight: 0.5,
@@ -40,7 +40,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     ),
   },
   {
-    code: 'output_manipulation', weight: 0.2, documentWeight: 0.55,
+    code: 'output_manipulation', weight: 0.2, documentWeight: 0.55, needs: [['your', 'reply', 'respond', 'answer', 'write']],
     re: any(
       r`(?:^|[.!?:\n]\s*|\b(?:please|and|then|also)\s+|\b(?:can|could|would|will)\s+you\s+(?:please\s+)?)${IMPERATIVE}\b(?:"[^"\n]{0,100}"|[^.!?\n"]){0,100}?\byour\s+(?:\w+\s+)?${ANSWER}s?\b`,
       r`(?:^|[.!?\n]\s*)(?:in|within|throughout|at\s+the\s+(?:end|start|beginning)\s+of)\s+your\s+${ANSWER}\s*,\s*${IMPERATIVE}\b`,
@@ -49,14 +49,14 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     ),
   },
   {
-    code: 'conceal_from_user', weight: 0.45,
+    code: 'conceal_from_user', weight: 0.45, needs: [['user', 'human', 'reader', 'recipient']],
     re: any(
       r`\b(?:do\s+not|don'?t|never)\s+(?:tell|inform|mention\s+(?:this\s+)?to|reveal\s+(?:this\s+)?to|let)\s+(?:the\s+)?(?:user|human|reader|recipient)\b`,
       r`\bwithout\s+(?:telling|informing|notifying|alerting)\s+the\s+(?:user|human|reader)\b`,
     ),
   },
   {
-    code: 'code_injection', weight: 0.3, documentWeight: 0.4,
+    code: 'code_injection', weight: 0.3, documentWeight: 0.4, needs: [['your']],
     re: any(
       r`\b(?:the|this)\s+(?:above\s+(?:code|snippet|script|command|block|excerpt|section|payload)\b|${CODE_BLOCK})[^\n]{0,80}\byour\s+(?:\w+\s+)?${ANSWER}`,
       r`\byour\s+(?:\w+\s+)?${ANSWER}\b[^\n]{0,80}\b(?:the|this)\s+${CODE_BLOCK}`,
@@ -77,14 +77,14 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     ),
   },
   // Getting data out: URLs that carry data in their query, instructions to send content somewhere.
-  { code: 'exfiltration_url', weight: 0.8, re: any(r`!\[[^\]\n]{0,100}\]\(\s*https?://[^)\s]*(?:\?[^)\s]*=|\{[^}\s]{1,40}\}|\$\w+|%s|\[[A-Z_]{2,}\])`) },
-  { code: 'exfiltration_url', weight: 0.7, re: any(r`<img\s[^>]*src\s*=\s*["']?https?://[^"'\s>]*\?[^"'\s>]*=`) },
+  { code: 'exfiltration_url', weight: 0.8, needs: [['!['], ['http', 'https']], re: any(r`!\[[^\]\n]{0,100}\]\(\s*https?://[^)\s]*(?:\?[^)\s]*=|\{[^}\s]{1,40}\}|\$\w+|%s|\[[A-Z_]{2,}\])`) },
+  { code: 'exfiltration_url', weight: 0.7, needs: [['<img']], re: any(r`<img\s[^>]*src\s*=\s*["']?https?://[^"'\s>]*\?[^"'\s>]*=`) },
   {
-    code: 'exfiltration_url', weight: 0.6,
+    code: 'exfiltration_url', weight: 0.6, needs: [['http', 'https', '@']],
     re: any(r`\b${oneOf('send post upload forward transmit exfiltrate leak e-?mail submit')}\b[^.\n]{0,60}?\b${oneOf('conversation chat history password credentials secrets? api_keys? tokens? personal_(?:data|information) user_(?:data|information) employee_data system_prompt instructions')}\b[^.\n]{0,60}?\b(?:to|at|via)\s+(?:https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+)`),
   },
   {
-    code: 'phishing', weight: 0.35,
+    code: 'phishing', weight: 0.35, needs: [['account', 'link', 'claim', 'share']],
     re: any(
       r`\byour\s+account\s+(?:has\s+been|was|is)\s+${oneOf('compromised suspended locked hacked disabled breached')}\b`,
       r`\b(?:click|follow|visit)\s+(?:this|the\s+following|the)\s+link\s+to\s+${oneOf('reset verify confirm update unlock restore claim')}\b`,
@@ -92,5 +92,5 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
       r`\bshare\s+(?:your|their)\s+(?:bank|credit\s+card|login|account)\s+(?:details|information|credentials|numbers?)\b`,
     ),
   },
-  { code: 'decode_and_follow', weight: 0.5, re: any(r`\b(?:decode|decrypt|deobfuscate|unscramble)\b[^.\n]{0,60}\b(?:and|then)\s+(?:follow|execute|obey|do\s+(?:what|as)|carry\s+out|act\s+on|run|perform)\b`) },
+  { code: 'decode_and_follow', weight: 0.5, needs: [['decode', 'decrypt', 'deobfuscate', 'unscramble']], re: any(r`\b(?:decode|decrypt|deobfuscate|unscramble)\b[^.\n]{0,60}\b(?:and|then)\s+(?:follow|execute|obey|do\s+(?:what|as)|carry\s+out|act\s+on|run|perform)\b`) },
 ]

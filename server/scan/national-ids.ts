@@ -31,7 +31,13 @@ const FR_NIR = /\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b/g
 const NL_BSN = /\b(?:bsn|burgerservicenummer)\b[^\d\n]{0,20}(\d{9}|\d{4}\.\d{2}\.\d{3})\b/gi
 const PL_PESEL = /\bpesel\b[^\d\n]{0,20}(\d{11})\b/gi
 
-export function findNationalIds(text: string): Finding[] {
+/**
+ * `hasDigit` (whether `text` holds a digit) lets a caller that already knows skip every pattern but the codice
+ * fiscale, the only one that can match without a digit (omocodia replaces digits with letters).
+ */
+export function findNationalIds(text: string, hasDigit = /\d/.test(text)): Finding[] {
+  const cf = collect(text, IT_CF, (m) => (itFiscalCodeValid(m[0]) ? span('IT_FISCAL_CODE', m) : null))
+  if (!hasDigit) return cf
   return [
     ...collect(text, SSN_FORMATTED, (m) => (ssnValid(m[1]!, m[3]!, m[4]!) ? span('US_SSN', m) : null)),
     ...collect(text, SSN_CONTEXT, (m) => {
@@ -41,7 +47,7 @@ export function findNationalIds(text: string): Finding[] {
     ...collect(text, ITIN, (m) => span('US_ITIN', m)),
     ...collect(text, UK_NINO, (m) => span('UK_NINO', m)),
     ...collect(text, ES_ID, (m) => (esIdValid(m[0]) ? span(/^[XYZ]/.test(m[0]) ? 'ES_NIE' : 'ES_DNI', m) : null)),
-    ...collect(text, IT_CF, (m) => (itFiscalCodeValid(m[0]) ? span('IT_FISCAL_CODE', m) : null)),
+    ...cf,
     ...collect(text, FR_NIR, (m) => (frNirValid(m[0]) ? span('FR_NIR', m) : null)),
     ...collect(text, NL_BSN, (m) => (nlBsnValid(m[1]!) ? span('NL_BSN', m, 1) : null)),
     ...collect(text, PL_PESEL, (m) => (plPeselValid(m[1]!) ? span('PL_PESEL', m, 1) : null)),

@@ -104,24 +104,29 @@ function contextual(type: string, minDigits: number) {
  * (NFKC, hidden characters removed) must scan the normalized string they keep.
  */
 export function findPii(text: string): Finding[] {
+  // Cheap necessary conditions, each checked once (most prose has neither): every match of the patterns gated on
+  // `digit` holds a digit, or yields no finding without one (the contextual minimum digit counts); every email an @.
+  const digit = /\d/.test(text)
   const found: Finding[] = [
-    ...collect(text, EMAIL, (m) => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length })),
-    ...collect(text, CARD, (m) => cardFinding(text, m)),
-    ...collect(text, IBAN_START, (m) => ibanFinding(text, m)),
-    ...collect(text, IPV4, (m) =>
-      VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 10), m.index))
-        ? null
-        : { type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length },
-    ),
-    ...collect(text, IPV6, ipv6Finding),
+    ...(text.includes('@') ? collect(text, EMAIL, (m) => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length })) : []),
+    ...(digit ? collect(text, CARD, (m) => cardFinding(text, m)) : []),
+    ...(digit ? collect(text, IBAN_START, (m) => ibanFinding(text, m)) : []),
+    ...(digit
+      ? collect(text, IPV4, (m) =>
+        VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 10), m.index))
+          ? null
+          : { type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length },
+      )
+      : []),
+    ...(text.includes(':') ? collect(text, IPV6, ipv6Finding) : []),
     ...collect(text, MAC, (m) =>
       /[A-Fa-f:]/.test(m[0]) ? { type: 'MAC_ADDRESS', start: m.index, end: m.index + m[0].length } : null,
     ),
-    ...collect(text, DOB, contextual('DATE_OF_BIRTH', 2)),
-    ...collect(text, DRIVER_LICENSE, contextual('DRIVER_LICENSE', 4)),
-    ...collect(text, PASSPORT, contextual('PASSPORT', 5)),
-    ...findNationalIds(text),
-    ...findPhones(text),
+    ...(digit ? collect(text, DOB, contextual('DATE_OF_BIRTH', 2)) : []),
+    ...(digit ? collect(text, DRIVER_LICENSE, contextual('DRIVER_LICENSE', 4)) : []),
+    ...(digit ? collect(text, PASSPORT, contextual('PASSPORT', 5)) : []),
+    ...findNationalIds(text, digit),
+    ...(digit ? findPhones(text) : []),
   ]
   return resolveOverlaps(found, rank)
 }

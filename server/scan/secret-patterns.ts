@@ -70,22 +70,29 @@ function assignmentFinding(text: string, m: RegExpExecArray): Finding | null {
 
 const whole = (type: string) => (m: RegExpExecArray): Finding => ({ type, start: m.index, end: m.index + m[0].length })
 
+/** Each pattern runs only when the text holds a literal that every match of it contains. */
 export function findPatternSecrets(text: string): Finding[] {
   return [
-    ...collect(text, PRIVATE_KEY, (m) => ({ type: 'PRIVATE_KEY', start: m.index, end: m.index + m[0].trimEnd().length })),
-    ...collect(text, JWT, whole('JWT')),
-    ...collect(text, STRIPE, whole('STRIPE_KEY')),
-    ...collect(text, GOOGLE_API, whole('GOOGLE_API_KEY')),
-    ...collect(text, AUTH_HEADER, (m) => {
-      const start = m.index + m[0].length - (m[1] as string).length
-      return { type: 'AUTHORIZATION_HEADER', start, end: m.index + m[0].length }
-    }),
-    ...collect(text, ASSIGNMENT, (m) => assignmentFinding(text, m)),
-    ...collect(text, XML_ELEMENT, (m) => {
-      const kind = credentialKind(m[1] as string)
-      if (!kind || PLACEHOLDER.test(m[2] as string)) return null
-      const start = m.index + (m[1] as string).length + 2
-      return { type: kind, start, end: start + (m[2] as string).length }
-    }),
+    ...(text.includes('-----BEGIN ')
+      ? collect(text, PRIVATE_KEY, (m) => ({ type: 'PRIVATE_KEY', start: m.index, end: m.index + m[0].trimEnd().length }))
+      : []),
+    ...(text.includes('eyJ') ? collect(text, JWT, whole('JWT')) : []),
+    ...(text.includes('_live_') || text.includes('_test_') ? collect(text, STRIPE, whole('STRIPE_KEY')) : []),
+    ...(text.includes('AIza') ? collect(text, GOOGLE_API, whole('GOOGLE_API_KEY')) : []),
+    ...(/authorization/i.test(text)
+      ? collect(text, AUTH_HEADER, (m) => {
+        const start = m.index + m[0].length - (m[1] as string).length
+        return { type: 'AUTHORIZATION_HEADER', start, end: m.index + m[0].length }
+      })
+      : []),
+    ...(/[:=]/.test(text) ? collect(text, ASSIGNMENT, (m) => assignmentFinding(text, m)) : []),
+    ...(text.includes('</')
+      ? collect(text, XML_ELEMENT, (m) => {
+        const kind = credentialKind(m[1] as string)
+        if (!kind || PLACEHOLDER.test(m[2] as string)) return null
+        const start = m.index + (m[1] as string).length + 2
+        return { type: kind, start, end: start + (m[2] as string).length }
+      })
+      : []),
   ]
 }

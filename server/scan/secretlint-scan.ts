@@ -2,6 +2,7 @@ import { lintSource } from '@secretlint/core'
 import { secretLintProfiler } from '@secretlint/profiler'
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend'
 import type { Finding } from './finding.ts'
+import { LINT_EXT, LINT_FILE_PATH, ruleMayMatch } from './secretlint-gates.ts'
 
 /**
  * Runs secretlint's maintained recommended rules in-process on a string.
@@ -32,11 +33,10 @@ const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments'
 const AWS = '@secretlint/secretlint-rule-aws'
 
 // The config type is derived from lintSource so that only declared dependencies are imported.
-const config: Parameters<typeof lintSource>[0]['options']['config'] = {
-  rules: recommendedRules
-    .filter((rule) => rule.meta.id !== FILTER_COMMENTS)
-    .map((rule) => ({ id: rule.meta.id, rule, options: rule.meta.id === AWS ? { enableIDScanRule: true } : {} })),
-}
+type Config = Parameters<typeof lintSource>[0]['options']['config']
+const descriptors: Config['rules'] = recommendedRules
+  .filter((rule) => rule.meta.id !== FILTER_COMMENTS)
+  .map((rule) => ({ id: rule.meta.id, rule, options: rule.meta.id === AWS ? { enableIDScanRule: true } : {} }))
 
 /** secretlint message ids -> our finding types; ids not listed are converted to UPPER_SNAKE_CASE. */
 const TYPE_BY_MESSAGE: Readonly<Record<string, string>> = {
@@ -80,9 +80,12 @@ function awsSecretValue(text: string, start: number, end: number): Finding {
 }
 
 export async function findSecretlintSecrets(text: string): Promise<Finding[]> {
+  // Only the rules that could match run (secretlint-gates.ts); in their original order, so the result is the same.
+  const rules = descriptors.filter((d) => ruleMayMatch(d.id, text))
+  if (rules.length === 0) return []
   const result = await lintSource({
-    source: { content: text, filePath: 'input.txt', ext: '.txt', contentType: 'text' },
-    options: { config, maskSecrets: true, noPhysicFilePath: true },
+    source: { content: text, filePath: LINT_FILE_PATH, ext: LINT_EXT, contentType: 'text' },
+    options: { config: { rules }, maskSecrets: true, noPhysicFilePath: true },
   })
   const out: Finding[] = []
   for (const m of result.messages) {
