@@ -9,10 +9,12 @@ export interface RetrievalOptions {
   candidateDepth: number
   /**
    * Below this many visible chunks the exact route scores every visible chunk (recall 1 by construction); at or
-   * above it the HNSW route is used. The exact route costs time in proportion to the visible chunks (measured on
-   * the server, 2 cores: 5,000 visible p50 19 ms / p95 25 ms, 10,000 visible 36 / 44 ms), whatever the corpus size;
-   * the HNSW route's recall falls as the visible share shrinks (100k chunks, 5% visible: mean recall@10 0.93, worst
-   * query 0.4, at any ef_search up to 1000). The default keeps the exact route within the 30 ms p95 target.
+   * above it the HNSW route is used. The exact route costs time in proportion to the visible chunks, whatever the
+   * corpus size (server, 2 cores, load about 2: 1,000 visible p50 11 ms / p95 21 ms, 2,000 18 / 30, 5,000 37 / 46;
+   * an earlier, quieter run measured 19 / 25 at 5,000). The HNSW route's recall falls as the visible share shrinks,
+   * and the sibling step does not rescue 5% (100k chunks, 5% visible: mean recall@10 0.935, worst query 0.4), so
+   * the threshold stays above 5,000: recall first, at the cost of the 30 ms p95 target between about 2,500 and
+   * 6,000 visible chunks.
    */
   exactThreshold: number
   /**
