@@ -1,4 +1,5 @@
 import { toPgArray, type Tx } from '../server/db/tx.ts'
+import type { DocumentRow } from '../server/documents/documents.repo.ts'
 import { encodeTextArray, encodeVectorArray } from './pg-binary.ts'
 
 /**
@@ -6,7 +7,7 @@ import { encodeTextArray, encodeVectorArray } from './pg-binary.ts'
  * per-row values travel as parallel arrays through unnest, and chunk text and vectors travel in binary.
  */
 
-/** Advisory-lock class for document sources, shared with server/documents/documents.repo.ts lockSource. "DOCS". */
+/** Advisory-lock class for document sources (two-int form, apart from the audit chain's). "DOCS". */
 const SOURCE_LOCK_CLASS = 0x444f4353
 
 /** Rows per chunk INSERT: each statement stays a few MB. */
@@ -24,20 +25,10 @@ export interface ExistingDocument {
   chunkCount: number
 }
 
-export interface DocumentRowToInsert {
-  documentId: string
-  title: string
-  source: string
-  contentHash: string
-  format: string
-  byteSize: number
-  classification: number
+/** A new document row: the metadata the ingest role reads back (DocumentRow), less the times the insert sets. */
+export type DocumentRowToInsert = Omit<DocumentRow, 'departments' | 'allowedPrincipals' | 'createdAt' | 'updatedAt'> & {
   departments: readonly string[]
   allowedPrincipals: readonly string[]
-  quarantined: boolean
-  findings: Record<string, number>
-  chunkCount: number
-  createdBy: string
 }
 
 /** One document's chunks with the attributes every chunk copies (migrations/0002), and its vectors back to back. */

@@ -1,8 +1,5 @@
 import type { Tx } from '../db/tx.ts'
 
-/** Advisory-lock class for document sources (two-int form, apart from the audit chain's). "DOCS". */
-const SOURCE_LOCK_CLASS = 0x444f4353
-
 /** A document row as the ingest role reads it: metadata only, never chunk text. */
 export interface DocumentRow {
   documentId: string
@@ -21,8 +18,6 @@ export interface DocumentRow {
   createdAt: Date
   updatedAt: Date
 }
-
-export type NewDocument = Omit<DocumentRow, 'documentId' | 'createdAt' | 'updatedAt'> & { now: Date }
 
 export interface DocumentFilter {
   classification?: number
@@ -44,39 +39,12 @@ function toRow(r: Record<string, unknown>): DocumentRow {
   }
 }
 
-/** Serializes ingests of one (tenant, source) until the transaction ends, so two uploads cannot both insert it. */
-export async function lockSource(tx: Tx, tenantId: string, source: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [SOURCE_LOCK_CLASS, `${tenantId}/${source}`])
-}
-
-export async function findDocumentBySource(tx: Tx, tenantId: string, source: string): Promise<DocumentRow | undefined> {
-  const { rows } = await tx.query(`SELECT ${COLUMNS} FROM documents WHERE tenant_id = $1 AND source = $2`, [
-    tenantId,
-    source,
-  ])
-  return rows[0] ? toRow(rows[0]) : undefined
-}
-
 export async function findDocumentById(tx: Tx, tenantId: string, documentId: string): Promise<DocumentRow | undefined> {
   const { rows } = await tx.query(`SELECT ${COLUMNS} FROM documents WHERE tenant_id = $1 AND document_id = $2`, [
     tenantId,
     documentId,
   ])
   return rows[0] ? toRow(rows[0]) : undefined
-}
-
-export async function insertDocument(tx: Tx, tenantId: string, d: NewDocument): Promise<string> {
-  const { rows } = await tx.query<{ document_id: string }>(
-    `INSERT INTO documents (tenant_id, title, source, content_hash, format, byte_size, classification, departments,
-                            allowed_principals, quarantined, findings, chunk_count, created_by, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::text[], $10, $11::jsonb, $12, $13, $14, $14)
-     RETURNING document_id`,
-    [
-      tenantId, d.title, d.source, d.contentHash, d.format, d.byteSize, d.classification, d.departments,
-      d.allowedPrincipals, d.quarantined, JSON.stringify(d.findings), d.chunkCount, d.createdBy, d.now,
-    ],
-  )
-  return (rows[0] as { document_id: string }).document_id
 }
 
 /** Deletes the document; its chunks go with it (ON DELETE CASCADE). */
