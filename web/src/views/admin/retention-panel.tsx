@@ -53,10 +53,11 @@ export function RetentionPanel({ id, onError }: { id: string; onError: (err: unk
     setError(undefined)
     setSaved(false)
     try {
-      await putRetention(changes.map((c) => ({ classification: c.classification, retainDays: validDays(c.value) as number })))
+      // The answer is the tenant's rules after the write: shown at once, in the same render that clears the draft.
+      const updated = await putRetention(changes.map((c) => ({ classification: c.classification, retainDays: validDays(c.value) as number })))
+      rules.replace(updated)
       setDraft({})
       setSaved(true)
-      rules.reload()
     } catch (err) {
       setError(err)
     } finally {
