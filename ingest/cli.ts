@@ -21,7 +21,7 @@ import { ensureVectorIndex, withDeferredVectorIndex } from './vector-index.ts'
  *
  * Exit codes: 0 all files stored or unchanged, 1 a file was rejected or failed (or the start-up checks failed),
  * 2 usage or configuration error, 3 the embedded database is in use by a running server, 130 interrupted (SIGINT or
- * SIGTERM: files being parsed or written finish, the rest are not started, the vector index is rebuilt before exit;
+ * SIGTERM: files being parsed or written finish, the rest are not started, the vector indexes are rebuilt before exit;
  * a second signal quits at once, and the next run rebuilds the index).
  */
 const USAGE = `usage: npm run ingest -- --tenant <tenant> --classification <public|internal|confidential|restricted>
@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     const bytes = files.reduce((n, f) => n + (fs.statSync(f.absolute, { throwIfNoEntry: false })?.size ?? 0), 0)
     const bulk = await useBulk(db, args.bulk, estimateChunks(bytes, config.ingest.chunkSize, config.ingest.chunkOverlap))
     const run = () => ingestAll(db, embedder, config, args, files, pool, stop.signal)
-    if (bulk) log('bulk load: the vector index is rebuilt once after the load; searches stay exact meanwhile')
+    if (bulk) log('bulk load: the vector indexes are rebuilt once after the load; searches stay exact meanwhile')
     const totals = bulk ? await withDeferredVectorIndex(db, { log }, run) : await run()
     const notStarted = files.length - Object.values(totals.counts).reduce((a, b) => a + b, 0)
     const c = totals.counts

@@ -1,7 +1,10 @@
 import type { Tx } from '../server/db/tx.ts'
+import { VECTOR_INDEXES } from './vector-index.ts'
 
-/** The HNSW index of migrations/0002, recreated with the same definition after a re-embed. */
-const HNSW_INDEX = 'chunks_embedding_hnsw_idx'
+/** The HNSW indexes of migrations/0015, dropped before a re-embed and recreated with the same definitions after it. */
+async function dropVectorIndexes(tx: Tx): Promise<void> {
+  for (const { name } of VECTOR_INDEXES) await tx.query(`DROP INDEX IF EXISTS ${name}`)
+}
 
 export interface ChunkToEmbed {
   tenantId: string
@@ -21,23 +24,23 @@ export async function ownerBypassesRls(tx: Tx): Promise<boolean> {
 
 /**
  * Changes chunks.embedding to `vector(dimensions)`. Existing vectors cannot be converted, so they become NULL (the
- * column accepts NULL until {@link finishColumn}) and every row is left for re-embedding; the HNSW index goes too.
+ * column accepts NULL until {@link finishColumn}) and every row is left for re-embedding; the HNSW indexes go too.
  */
 export async function resizeColumn(tx: Tx, dimensions: number): Promise<void> {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16000) throw new RangeError('invalid dimensions')
-  await tx.query(`DROP INDEX IF EXISTS ${HNSW_INDEX}`)
+  await dropVectorIndexes(tx)
   await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding DROP NOT NULL`)
   await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(${dimensions}) USING NULL`)
 }
 
 export async function dropIndex(tx: Tx): Promise<void> {
-  await tx.query(`DROP INDEX IF EXISTS ${HNSW_INDEX}`)
+  await dropVectorIndexes(tx)
 }
 
-/** Restores NOT NULL and the HNSW index; idempotent, so an interrupted run finishes on the next one. */
+/** Restores NOT NULL and the HNSW indexes; idempotent, so an interrupted run finishes on the next one. */
 export async function finishColumn(tx: Tx): Promise<void> {
   await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding SET NOT NULL`)
-  await tx.query(`CREATE INDEX IF NOT EXISTS ${HNSW_INDEX} ON chunks USING hnsw (embedding vector_cosine_ops)`)
+  for (const { definition } of VECTOR_INDEXES) await tx.query(definition.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
 }
 
 /** Chunks still to re-embed: those of another model, or without a vector (after a resize). */

@@ -1,79 +1,109 @@
 import type { Database } from '../server/db/pool.ts'
 import { withOwner, type Tx } from '../server/db/tx.ts'
+import { CLASSIFICATIONS } from '../server/policy/levels.ts'
 
 /**
- * The HNSW index on chunk embeddings, for bulk loads. Keeping an HNSW graph up to date row by row costs several times
- * what building it once costs (measured: about 1.2 ms of server CPU per inserted chunk against about 0.2 ms per chunk
- * for a build), so a large load drops the index, inserts, and builds it again with more maintenance memory.
+ * The HNSW indexes on chunk embeddings, one per classification level (migrations/0015), for bulk loads. Keeping an
+ * HNSW graph up to date row by row costs several times what building it once costs (measured: about 1.2 ms of server
+ * CPU per inserted chunk against about 0.2 ms per chunk for a build), so a large load drops the indexes, inserts, and
+ * builds them again with more maintenance memory. A pgvector build before 0.8.2 must run on one process
+ * (chooseBuildWorkers), but the levels are separate indexes: on a server they are built on separate connections at
+ * once, so the build of a load that spans levels uses more than one core.
  *
- * While the index is absent every search stays correct: the vector query (`ORDER BY embedding <=> $1 LIMIT n`)
- * becomes a sequential scan and sort, which is exact, only slower. A build takes a SHARE lock on chunks: searches go
- * on, other writers wait for it.
+ * While an index is absent every search stays correct: the vector query of that level
+ * (`ORDER BY embedding <=> $1 LIMIT n`) becomes a sequential scan and sort, which is exact, only slower. A build
+ * takes a SHARE lock on chunks: searches go on, other writers wait for it.
  */
-export const VECTOR_INDEX_NAME = 'chunks_embedding_hnsw_idx'
+export interface VectorIndex {
+  level: number
+  name: string
+  /** As pg_get_indexdef prints it, so test/api/ingest-bulk.test.ts can compare it with the catalog. */
+  definition: string
+}
 
-/** The index exactly as migrations/0002 creates it (test/api/ingest-bulk.test.ts compares it with the catalog). */
-export const VECTOR_INDEX_DEFINITION = `CREATE INDEX ${VECTOR_INDEX_NAME} ON public.chunks USING hnsw (embedding vector_cosine_ops)`
+export const VECTOR_INDEXES: readonly VectorIndex[] = CLASSIFICATIONS.map((_, level) => ({
+  level,
+  name: `chunks_embedding_l${level}_idx`,
+  definition: `CREATE INDEX chunks_embedding_l${level}_idx ON public.chunks USING hnsw (embedding vector_cosine_ops) WHERE (classification = ${level})`,
+}))
 
 export type VectorIndexState = 'valid' | 'invalid' | 'missing'
 
 export interface VectorIndexOptions {
-  /** Upper bound for maintenance_work_mem during a build, in MB; the build asks for less when the table is small. */
+  /** Upper bound for maintenance_work_mem of all builds together, in MB; a build asks for less when its level is small. */
   maxMemoryMb?: number
+  /** Level indexes built at once on a server (each on its own connection); PGlite builds one at a time. */
+  concurrency?: number
   /** Told when a build starts and how it went; the CLI prints it. */
   log?: (message: string) => void
 }
 
 const DEFAULT_MAX_MEMORY_MB = { postgres: 1024, pglite: 256 }
+const DEFAULT_CONCURRENCY = 2
 // Per row during an in-memory build: the vector (4 bytes a dimension, 384 here), its neighbour lists and overhead.
 const BUILD_BYTES_PER_ROW = 384 * 4 + 1024
 
-export async function vectorIndexState(db: Database): Promise<VectorIndexState> {
+/** Each level index's state, in level order. */
+async function indexStates(db: Database): Promise<VectorIndexState[]> {
   const { rows } = await withOwner(db, (tx) =>
-    tx.query<{ valid: boolean }>(`SELECT indisvalid AND indisready AS valid FROM pg_index WHERE indexrelid = to_regclass($1)`, [
-      VECTOR_INDEX_NAME,
-    ]))
-  if (rows.length === 0) return 'missing'
-  return rows[0]?.valid ? 'valid' : 'invalid'
+    tx.query<{ name: string; valid: boolean }>(
+      `SELECT c.relname AS name, i.indisvalid AND i.indisready AS valid
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE c.relname = ANY ($1::text[]) AND c.relnamespace = 'public'::regnamespace`,
+      [VECTOR_INDEXES.map((x) => x.name)],
+    ))
+  const found = new Map(rows.map((r) => [r.name, r.valid]))
+  return VECTOR_INDEXES.map((x) => (!found.has(x.name) ? 'missing' : found.get(x.name) ? 'valid' : 'invalid'))
+}
+
+/** The indexes as one: invalid if any is invalid, else missing if any is missing, else valid. */
+export async function vectorIndexState(db: Database): Promise<VectorIndexState> {
+  const states = await indexStates(db)
+  if (states.includes('invalid')) return 'invalid'
+  return states.includes('missing') ? 'missing' : 'valid'
 }
 
 /**
- * Drops the index. On a server CONCURRENTLY, so the drop never queues searches behind a long transaction; embedded
+ * Drops the indexes. On a server CONCURRENTLY, so the drop never queues searches behind a long transaction; embedded
  * PGlite serves one process, which is this one.
  */
 export async function dropVectorIndex(db: Database): Promise<void> {
+  for (const { name } of VECTOR_INDEXES) await dropOne(db, name)
+}
+
+async function dropOne(db: Database, name: string): Promise<void> {
   if (db.engine === 'postgres') {
-    await db.ownerPool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${VECTOR_INDEX_NAME}`)
+    await db.ownerPool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`)
   } else {
-    await withOwner(db, (tx) => tx.query(`DROP INDEX IF EXISTS ${VECTOR_INDEX_NAME}`))
+    await withOwner(db, (tx) => tx.query(`DROP INDEX IF EXISTS ${name}`))
   }
 }
 
 /**
- * Makes sure the index exists and is valid, building it when it does not (after an interrupted bulk load, or a
- * failed concurrent build), unless a bulk load running elsewhere holds it dropped on purpose. Returns whether it
- * built. A plain CREATE INDEX is atomic: afterwards the index is there and valid, or the statement failed and it is
- * absent; never half built. If the build with raised memory fails, it is tried once more with the server's own
+ * Makes sure every level index exists and is valid, building those that are not (after an interrupted bulk load,
+ * or a failed concurrent build), unless a bulk load running elsewhere holds them dropped on purpose. Returns whether
+ * it built. A plain CREATE INDEX is atomic: afterwards the index is there and valid, or the statement failed and it
+ * is absent; never half built. If a build with raised memory fails, it is tried once more with the server's own
  * maintenance_work_mem before giving up.
  */
 export async function ensureVectorIndex(db: Database, opts: VectorIndexOptions = {}): Promise<boolean> {
   if ((await vectorIndexState(db)) === 'valid') return false
   if (await bulkLoadRunning(db)) {
-    opts.log?.('the vector index is missing because a bulk load is running; that load rebuilds it when it ends')
+    opts.log?.('the vector indexes are missing because a bulk load is running; that load rebuilds them when it ends')
     return false
   }
   return rebuild(db, opts)
 }
 
 /**
- * Runs `load` with the index dropped, then builds it again, whether `load` succeeded or threw. If the build fails
- * too, both errors are raised together; the index is then missing (searches stay correct, only slower) and the next
+ * Runs `load` with the indexes dropped, then builds them again, whether `load` succeeded or threw. If the build fails
+ * too, both errors are raised together; an index is then missing (searches stay correct, only slower) and the next
  * `npm run ingest` builds it before anything else.
  *
  * On a server the run holds a shared advisory lock for its whole length, so that another process's start-up repair
  * ({@link ensureVectorIndex}) can tell this deliberate absence from the leftover of a killed load; the lock goes
- * with the session, so a killed load leaves none behind. Two bulk loads may overlap: each drops the index if it is
- * there and builds it if it is missing, and the one that ends first builds it over the other's rows so far.
+ * with the session, so a killed load leaves none behind. Two bulk loads may overlap: each drops the indexes if they
+ * are there and builds them if they are missing, and the one that ends first builds them over the other's rows so far.
  */
 export async function withDeferredVectorIndex<T>(db: Database, opts: VectorIndexOptions, load: () => Promise<T>): Promise<T> {
   const holder = db.engine === 'postgres' ? await db.ownerPool.connect() : undefined
@@ -116,27 +146,53 @@ async function bulkLoadRunning(db: Database): Promise<boolean> {
   }
 }
 
-/** Drops an invalid leftover, then builds; see ensureVectorIndex. */
+/**
+ * Drops invalid leftovers, then builds every missing level index; see ensureVectorIndex. The largest levels start
+ * first, so that on a server the builds running side by side end at about the same time.
+ */
 async function rebuild(db: Database, opts: VectorIndexOptions): Promise<boolean> {
-  if ((await vectorIndexState(db)) === 'invalid') await dropVectorIndex(db)
-  const memoryMb = await buildMemoryMb(db, opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB[db.engine])
+  const states = await indexStates(db)
+  for (const [i, state] of states.entries()) if (state === 'invalid') await dropOne(db, (VECTOR_INDEXES[i] as VectorIndex).name)
+  const rowsByLevel = await chunksByLevel(db)
+  const todo = VECTOR_INDEXES.filter((_, i) => states[i] !== 'valid').sort((a, b) => (rowsByLevel[b.level] ?? 0) - (rowsByLevel[a.level] ?? 0))
+  const concurrency = (await buildsSideBySide(db)) ? Math.max(1, Math.min(todo.length, opts.concurrency ?? DEFAULT_CONCURRENCY)) : 1
+  const memoryCapMb = Math.floor((opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB[db.engine]) / concurrency)
   const started = performance.now()
-  opts.log?.(`building the vector index (maintenance_work_mem ${memoryMb}MB)`)
-  try {
-    await build(db, memoryMb)
-  } catch (err) {
-    opts.log?.(`the vector index build failed (${(err as Error).message}); retrying with the default memory`)
-    await build(db, undefined)
+  opts.log?.(`building ${todo.length} vector ${todo.length === 1 ? 'index' : 'indexes'} (${concurrency} at a time)`)
+  const queue = [...todo]
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await buildLevel(db, next, memoryMb(rowsByLevel[next.level] ?? 0, memoryCapMb), opts)
   }
-  opts.log?.(`vector index built in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  opts.log?.(`vector indexes built in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   return true
 }
 
-async function build(db: Database, memoryMb: number | undefined): Promise<void> {
+/**
+ * Whether level indexes are built on separate connections at once: on a server whose pgvector must build each graph
+ * on one process. Where parallel builds are safe, each build uses the server's maintenance workers instead, and
+ * chooseBuildWorkers changes the table's parallel_workers inside each build, which two builds at once would contend for.
+ */
+async function buildsSideBySide(db: Database): Promise<boolean> {
+  if (db.engine !== 'postgres') return false
+  const { rows } = await db.ownerPool.query<{ version: string | null }>(`SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'`)
+  return !parallelBuildIsSafe(rows[0]?.version ?? null)
+}
+
+async function buildLevel(db: Database, index: VectorIndex, memoryMb: number, opts: VectorIndexOptions): Promise<void> {
+  try {
+    await build(db, index, memoryMb)
+  } catch (err) {
+    opts.log?.(`the build of ${index.name} failed (${(err as Error).message}); retrying with the default memory`)
+    await build(db, index, undefined)
+  }
+}
+
+async function build(db: Database, index: VectorIndex, memoryMb: number | undefined): Promise<void> {
   await withOwner(db, async (tx) => {
     if (memoryMb !== undefined) await tx.query(`SELECT set_config('maintenance_work_mem', $1, true)`, [`${memoryMb}MB`])
     const previous = db.engine === 'postgres' ? await chooseBuildWorkers(tx) : undefined
-    await tx.query(VECTOR_INDEX_DEFINITION.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
+    await tx.query(index.definition.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
     if (previous !== undefined) {
       await tx.query(previous === null ? `ALTER TABLE chunks RESET (parallel_workers)` : `ALTER TABLE chunks SET (parallel_workers = ${previous})`)
     }
@@ -183,12 +239,18 @@ export function parallelBuildIsSafe(version: string | null): boolean {
 }
 
 /**
- * Enough memory for an in-memory build of the table, between 64 MB and `maxMb`. Not simply `maxMb`: a parallel
- * build reserves all of it as shared memory up front, more than a container's /dev/shm may hold. The count is exact
- * (the planner's estimate is stale right after a bulk load) and costs little next to the build.
+ * Enough memory for an in-memory build of `rows` chunks, between 64 MB and `maxMb`. Not simply `maxMb`: a parallel
+ * build reserves all of it as shared memory up front, more than a container's /dev/shm may hold.
  */
-async function buildMemoryMb(db: Database, maxMb: number): Promise<number> {
-  const { rows } = await withOwner(db, (tx) => tx.query<{ n: string }>(`SELECT count(*) AS n FROM chunks`))
-  const estimate = Math.ceil((Number(rows[0]?.n ?? 0) * BUILD_BYTES_PER_ROW * 1.25) / (1024 * 1024))
-  return Math.max(64, Math.min(maxMb, estimate))
+function memoryMb(rows: number, maxMb: number): number {
+  return Math.max(64, Math.min(maxMb, Math.ceil((rows * BUILD_BYTES_PER_ROW * 1.25) / (1024 * 1024))))
+}
+
+/** Chunks per level. The count is exact (the planner's estimate is stale right after a bulk load) and costs little next to a build. */
+async function chunksByLevel(db: Database): Promise<number[]> {
+  const { rows } = await withOwner(db, (tx) =>
+    tx.query<{ level: number; n: string }>(`SELECT classification AS level, count(*) AS n FROM chunks GROUP BY classification`))
+  const counts = VECTOR_INDEXES.map(() => 0)
+  for (const r of rows) counts[r.level] = Number(r.n)
+  return counts
 }

@@ -41,7 +41,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 function openServer(url: string, migrationUrl: string, poolMax: number): Database {
-  const ownerPool = new pg.Pool({ connectionString: migrationUrl, max: 2, connectionTimeoutMillis: 10_000 })
+  // Three: a bulk load holds one for its advisory lock while it builds two level indexes at once (ingest/vector-index.ts).
+  const ownerPool = new pg.Pool({ connectionString: migrationUrl, max: 3, connectionTimeoutMillis: 10_000 })
   // The role is a startup parameter, not a hook: a connection that cannot assume it fails instead of running as
   // the login user. A session-level role is the same for every checkout, so pooling stays safe.
   let pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 })

@@ -8,13 +8,10 @@ export interface RetrievalOptions {
   /** Candidates taken from each of the vector and full-text lists before fusion (at least k is used). */
   candidateDepth: number
   /**
-   * Below this many visible chunks the exact route scores every visible chunk (recall 1 by construction); at or
-   * above it the HNSW route is used. The exact route costs time in proportion to the visible chunks, whatever the
-   * corpus size (server, 2 cores, load about 2: 1,000 visible p50 11 ms / p95 21 ms, 2,000 18 / 30, 5,000 37 / 46;
-   * an earlier, quieter run measured 19 / 25 at 5,000). The HNSW route's recall falls as the visible share shrinks,
-   * and the sibling step does not rescue 5% (100k chunks, 5% visible: mean recall@10 0.935, worst query 0.4), so
-   * the threshold stays above 5,000: recall first, at the cost of the 30 ms p95 target between about 2,500 and
-   * 6,000 visible chunks.
+   * Classification levels are scored exactly, smallest first, while the chunks scored exactly stay below this count
+   * (recall 1 by construction); the other levels use their HNSW index (route.ts planLevels). The exact route costs
+   * time in proportion to the chunks it scores, whatever the corpus size (server, 2 cores, 100k chunks: 5,000
+   * visible p50 15 ms / p95 20 ms, 2,000 8 / 14, 1,000 6 / 14).
    */
   exactThreshold: number
   /**

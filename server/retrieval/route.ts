@@ -2,16 +2,38 @@ import type { AccessScope } from '../db/tx.ts'
 
 export type Route = 'exact' | 'hnsw'
 
+/** Which classification levels a search scores exactly and which it searches through their HNSW index. */
+export interface LevelPlan {
+  exact: number[]
+  hnsw: number[]
+}
+
 /**
- * The application, not the planner, picks the route: the RLS quals read transaction-local settings, so the planner
- * cannot know how selective the rule is for this principal. Exact below the threshold (recall 1 by construction,
- * cost proportional to the visible chunks); HNSW with an iterative scan above it, followed by exact scores for the
- * other chunks of the candidates' documents (options.ts siblingLimit), which recovers the permitted chunks the graph
- * cannot reach. The threshold stays an absolute count because the exact route's cost is: at 10,000 visible chunks
- * it already takes 36 to 50 ms on 2 cores, so raising it cannot serve a 10% share of 100k chunks within 30 ms.
+ * The route per classification level (each level has its own HNSW index, migrations/0015). The application, not the
+ * planner, picks it: the RLS quals read transaction-local settings, so the planner cannot know how selective the
+ * rule is for this principal. Exact scoring has recall 1 by construction and costs time in proportion to the chunks
+ * it scores, so its threshold is an absolute count; HNSW with an iterative scan serves the rest, followed by exact
+ * scores for the other chunks of the candidates' documents (options.ts siblingLimit). Levels go to the exact
+ * route smallest first while the chunks scored exactly stay below the threshold, so the exact work of one search
+ * is bounded as with a single route; the other levels use their index. Every level the clearance reaches is
+ * searched, even one the (cached, possibly stale) count says is empty: such a level costs almost nothing exactly,
+ * and a stale count must never change which rows a search can return.
  */
-export function chooseRoute(visibleChunks: number, exactThreshold: number): Route {
-  return visibleChunks < exactThreshold ? 'exact' : 'hnsw'
+export function planLevels(visibleByLevel: readonly number[], exactThreshold: number): LevelPlan {
+  const plan: LevelPlan = { exact: [], hnsw: [] }
+  let exact = 0
+  const bySize = visibleByLevel.map((n, level) => ({ n, level })).sort((a, b) => a.n - b.n || a.level - b.level)
+  for (const { n, level } of bySize) {
+    if (n === 0 || exact + n < exactThreshold) {
+      plan.exact.push(level)
+      exact += n
+    } else {
+      plan.hnsw.push(level)
+    }
+  }
+  plan.exact.sort((a, b) => a - b)
+  plan.hnsw.sort((a, b) => a - b)
+  return plan
 }
 
 /**
@@ -28,8 +50,8 @@ export function needsExactFallback(returned: number, depth: number): boolean {
  * own copy, and a stale or missing entry changes only which route runs (and so latency), never which rows may be
  * returned, because both routes filter with the rule and RLS at query time.
  */
-export class CountCache {
-  readonly #entries = new Map<string, { value: number; expires: number }>()
+export class CountCache<T = number> {
+  readonly #entries = new Map<string, { value: T; expires: number }>()
 
   constructor(
     private readonly ttlMs: number,
@@ -37,7 +59,7 @@ export class CountCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(key: string): number | undefined {
+  get(key: string): T | undefined {
     const entry = this.#entries.get(key)
     if (!entry) return undefined
     if (entry.expires <= this.now()) {
@@ -47,7 +69,7 @@ export class CountCache {
     return entry.value
   }
 
-  set(key: string, value: number): void {
+  set(key: string, value: T): void {
     if (this.ttlMs <= 0) return
     // Oldest insertion goes first: a Map iterates in insertion order.
     if (this.#entries.size >= this.maxEntries && !this.#entries.has(key)) {

@@ -5,7 +5,7 @@ import { classificationAt, type Classification } from '../policy/levels.ts'
 import { scopeOf, type Subject } from '../policy/rule.ts'
 import { fuseReciprocalRank } from './fusion.ts'
 import { resolveOptions, MAX_K, type RetrievalOptions } from './options.ts'
-import { chooseRoute, CountCache, needsExactFallback, scopeKey, type Route } from './route.ts'
+import { CountCache, needsExactFallback, planLevels, scopeKey, type Route } from './route.ts'
 import * as repo from './search.repo.ts'
 
 export const EMBEDDING_DIMENSIONS = 384
@@ -47,8 +47,22 @@ export interface SearchResult {
   visibleCount: number
 }
 
+/**
+ * Settings of every search transaction besides the principal's. JIT off: the per-level HNSW statement's cost estimate
+ * (each index scan is costed as if it read the level) passes jit_above_cost, and compiling it took 16 ms for index
+ * scans that ran in 3 ms (100k chunks, 50% visible); no search statement runs long enough to gain from JIT.
+ */
+const SEARCH_SETTINGS = { jit: 'off' } as const
+
+/**
+ * Full-text candidates come from scoring every visible chunk's text below this many visible chunks, and from the
+ * tenant's text index (search_chunk_text) above it. The first costs in proportion to the visible chunks (each chunk's
+ * tsvector is read from TOAST), the second in proportion to the tenant's chunks that match the query words.
+ */
+const TEXT_OVER_VISIBLE_BELOW = 2000
+
 // One cache pair per database handle, so test databases never see each other's counts.
-const caches = new WeakMap<Database, { visible: CountCache; tenant: CountCache; ttlMs: number }>()
+const caches = new WeakMap<Database, { visible: CountCache<number[]>; tenant: CountCache; ttlMs: number }>()
 
 /**
  * Filtered hybrid search: the best passages among exactly those the subject may see. Runs in one principal
@@ -78,31 +92,42 @@ export async function searchChunks(
 
   const found = await withPrincipal(db, scope, async (tx) => {
     const key = scopeKey(scope)
-    let visible = cache.visible.get(key) ?? (await repo.countVisibleChunks(tx, scope, seams))
-    cache.visible.set(key, visible)
-    let route = chooseRoute(visible, opts.exactThreshold)
-    const textList = text ? await repo.textCandidates(tx, scope, text, depth, route === 'exact' ? 'visible' : 'all', seams) : []
-    let vectorList: repo.VectorCandidate[] = []
-    if (route === 'hnsw') {
+    const byLevel = cache.visible.get(key) ?? (await repo.countVisibleChunksByLevel(tx, scope, seams))
+    cache.visible.set(key, byLevel)
+    const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
+    let visible = reachable.reduce((sum, n) => sum + n, 0)
+    const plan = planLevels(reachable, opts.exactThreshold)
+    const textList = text ? await repo.textCandidates(tx, scope, text, depth, visible < TEXT_OVER_VISIBLE_BELOW ? 'visible' : 'all', seams) : []
+    let approximate: repo.HnswCandidate[] = []
+    if (plan.hnsw.length > 0) {
       await repo.useHnswScan(tx, opts)
-      const approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, seams)
-      if (needsExactFallback(approximate.length, depth)) route = 'exact'
-      else vectorList = await withSiblings(tx, scope, embedding, approximate, depth, opts.siblingLimit, seams)
+      approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, seams, plan.hnsw)
+      // A level whose scan came back short is scored exactly instead (needsExactFallback).
+      const short = plan.hnsw.filter((level) => needsExactFallback(approximate.filter((c) => c.level === level).length, depth))
+      if (short.length > 0) {
+        approximate = approximate.filter((c) => !short.includes(c.level))
+        plan.exact.push(...short)
+      }
+      await repo.usePlannerDefaults(tx)
     }
-    if (route === 'exact') {
-      const exact = await runExact(tx, scope, embedding, depth, seams)
-      vectorList = exact.candidates
-      visible = exact.scored
-      cache.visible.set(key, visible)
+    let exactList: repo.VectorCandidate[] = []
+    if (plan.exact.length > 0) {
+      const exact = await repo.vectorCandidatesExact(tx, scope, embedding, depth, seams, plan.exact)
+      exactList = exact.candidates
+      if (approximate.length === 0) visible = exact.scored
     }
+    const vectorList = approximate.length > 0
+      ? await withSiblings(tx, scope, embedding, approximate, exactList, depth, opts.siblingLimit, seams)
+      : exactList
     const fused = fuseReciprocalRank(vectorList.map((c) => c.chunkId), textList.map((c) => c.chunkId), k)
     const rows = new Map((await repo.chunksByIds(tx, scope, fused.map((f) => f.chunkId), seams)).map((r) => [r.chunkId, r]))
     const results = fused.flatMap((f) => {
       const row = rows.get(f.chunkId)
       return row ? [present(row, f.score)] : []
     })
+    const route: Route = approximate.length > 0 ? 'hnsw' : 'exact'
     return { results, route, visible }
-  })
+  }, 'app', SEARCH_SETTINGS)
   return {
     results: found.results,
     route: found.route,
@@ -112,25 +137,19 @@ export async function searchChunks(
 }
 
 /**
- * The HNSW candidates merged with exact scores for the other chunks of their documents (vectorCandidatesOfDocuments).
- * Both lists carry the same exact distance, so the merge is a sort; a chunk in both lists appears once.
+ * The HNSW candidates and the exactly scored levels' candidates, merged with exact scores for the other chunks of the
+ * HNSW candidates' documents (vectorCandidatesOfDocuments). All lists carry the same exact distance, so the merge is
+ * a sort; a chunk in several lists appears once.
  */
 async function withSiblings(
-  tx: Tx, scope: AccessScope, embedding: string, approximate: repo.HnswCandidate[], depth: number, limit: number,
-  seams: repo.RepoSeams,
+  tx: Tx, scope: AccessScope, embedding: string, approximate: repo.HnswCandidate[], exact: repo.VectorCandidate[], depth: number,
+  limit: number, seams: repo.RepoSeams,
 ): Promise<repo.VectorCandidate[]> {
-  if (limit <= 0) return approximate
   const documents = [...new Set(approximate.map((c) => c.documentId))]
-  await repo.usePlannerDefaults(tx)
-  const siblings = await repo.vectorCandidatesOfDocuments(tx, scope, embedding, documents, depth, limit, seams)
+  const siblings = limit > 0 ? await repo.vectorCandidatesOfDocuments(tx, scope, embedding, documents, depth, limit, seams) : []
   const merged = new Map<string, repo.VectorCandidate>()
-  for (const c of [...approximate, ...siblings]) merged.set(c.chunkId, { chunkId: c.chunkId, distance: c.distance })
+  for (const c of [...approximate, ...exact, ...siblings]) merged.set(c.chunkId, { chunkId: c.chunkId, distance: c.distance })
   return [...merged.values()].sort(repo.byDistance).slice(0, depth)
-}
-
-async function runExact(tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: repo.RepoSeams) {
-  await repo.usePlannerDefaults(tx)
-  return repo.vectorCandidatesExact(tx, scope, embedding, depth, seams)
 }
 
 function present(row: repo.ChunkRow, score: number): SearchHit {

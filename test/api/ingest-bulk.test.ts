@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { ingestMany } from '../../ingest/ingest-many.ts'
 import type { IngestInput } from '../../ingest/types.ts'
 import {
-  chooseBuildWorkers, ensureVectorIndex, parallelBuildIsSafe, VECTOR_INDEX_DEFINITION, VECTOR_INDEX_NAME, vectorIndexState,
-  withDeferredVectorIndex,
+  chooseBuildWorkers, ensureVectorIndex, parallelBuildIsSafe, VECTOR_INDEXES, vectorIndexState, withDeferredVectorIndex,
 } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import { LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
@@ -12,6 +11,9 @@ import { searchChunks } from '../../server/retrieval/search.service.ts'
 import { ingestDeps, ingestInput, storedRows } from '../helpers/ingest-fixtures.ts'
 import { PRINCIPALS } from '../helpers/principals.ts'
 import { openTestDatabase, serverUrl, type TestDatabase } from '../helpers/test-db.ts'
+
+/** The level-1 (internal) index, where these tests' documents go. */
+const INTERNAL_INDEX = VECTOR_INDEXES[1]?.name as string
 
 const TOPICS = ['glacier', 'harbour', 'orchard', 'lighthouse', 'volcano', 'telemetry', 'payroll', 'freight', 'tariff', 'canal']
 
@@ -32,16 +34,18 @@ async function topDocument(t: TestDatabase, word: string) {
   return { route: r.route, source: documents.find((d) => d.document_id === r.results[0]?.documentId)?.source }
 }
 
-describe('bulk load: the HNSW index is dropped for the load and always rebuilt', () => {
+describe('bulk load: the HNSW indexes are dropped for the load and always rebuilt', () => {
   let t: TestDatabase
   before(async () => {
     t = await openTestDatabase()
   })
   after(() => t.close())
 
-  it('when the schema is migrated, then the index matches the definition bulk mode rebuilds', async () => {
-    const { rows } = await withOwner(t.db, (tx) => tx.query(`SELECT pg_get_indexdef(to_regclass($1)) AS def`, [VECTOR_INDEX_NAME]))
-    assert.equal(rows[0].def, VECTOR_INDEX_DEFINITION)
+  it('when the schema is migrated, then there is one index per level and each matches the definition bulk mode rebuilds', async () => {
+    const { rows } = await withOwner(t.db, (tx) => tx.query(
+      `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'chunks'::regclass AND pg_get_indexdef(indexrelid) LIKE '%USING hnsw%'
+       ORDER BY 1`))
+    assert.deepEqual(rows.map((r) => r.def), VECTOR_INDEXES.map((x) => x.definition))
     assert.equal(await vectorIndexState(t.db), 'valid')
   })
 
@@ -73,19 +77,23 @@ describe('bulk load: the HNSW index is dropped for the load and always rebuilt',
       'documents committed before the failure stay, each whole')
   })
 
-  it('when the index is missing or invalid, then ensureVectorIndex builds it; when valid, it leaves it alone', async () => {
+  it('when level indexes are missing or invalid, then ensureVectorIndex builds those; when all are valid, it leaves them alone', async () => {
     const messages: string[] = []
     assert.equal(await ensureVectorIndex(t.db, { log: (m) => messages.push(m) }), false)
     assert.equal(messages.length, 0)
 
-    await withOwner(t.db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEX_NAME}`))
+    const oid = async (name: string) => (await withOwner(t.db, (tx) => tx.query(`SELECT to_regclass($1)::oid::int AS oid`, [name]))).rows[0].oid
+    const untouched = await oid(VECTOR_INDEXES[0]?.name as string)
+    await withOwner(t.db, (tx) => tx.query(`DROP INDEX ${INTERNAL_INDEX}; DROP INDEX ${VECTOR_INDEXES[3]?.name}`))
     assert.equal(await vectorIndexState(t.db), 'missing')
     assert.equal(await ensureVectorIndex(t.db, { log: (m) => messages.push(m) }), true)
     assert.equal(await vectorIndexState(t.db), 'valid')
-    assert.match(messages.join('\n'), /building the vector index/)
+    assert.equal(await oid(VECTOR_INDEXES[0]?.name as string), untouched, 'a valid index is not rebuilt')
+    const sideBySide = t.engine === 'postgres' && !parallelBuildIsSafe(await pgvectorVersion(t))
+    assert.match(messages.join('\n'), new RegExp(`building 2 vector indexes \\(${sideBySide ? 2 : 1} at a time\\)`))
 
     // What a failed CREATE INDEX CONCURRENTLY leaves behind: an index marked invalid.
-    await withOwner(t.db, (tx) => tx.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = to_regclass($1)`, [VECTOR_INDEX_NAME]))
+    await withOwner(t.db, (tx) => tx.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = to_regclass($1)`, [INTERNAL_INDEX]))
     assert.equal(await vectorIndexState(t.db), 'invalid')
     assert.equal(await ensureVectorIndex(t.db), true)
     assert.equal(await vectorIndexState(t.db), 'valid')
@@ -129,7 +137,7 @@ describe('bulk load: the HNSW index is dropped for the load and always rebuilt',
     const other = await t.db.ownerPool.connect()
     try {
       await other.query('SELECT pg_advisory_lock_shared($1)', [0x484e5357])
-      await withOwner(t.db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEX_NAME}`))
+      await withOwner(t.db, (tx) => tx.query(`DROP INDEX ${INTERNAL_INDEX}`))
       const messages: string[] = []
       assert.equal(await ensureVectorIndex(t.db, { log: (m) => messages.push(m) }), false)
       assert.equal(await vectorIndexState(t.db), 'missing')
@@ -142,3 +150,8 @@ describe('bulk load: the HNSW index is dropped for the load and always rebuilt',
     assert.equal(await vectorIndexState(t.db), 'valid')
   })
 })
+
+async function pgvectorVersion(t: TestDatabase): Promise<string | null> {
+  const { rows } = await withOwner(t.db, (tx) => tx.query(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`))
+  return rows[0]?.v ?? null
+}

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { loadConfig } from '../../server/config.ts'
 import { openMigratedDatabase } from '../../server/db/bootstrap.ts'
-import { VECTOR_INDEX_NAME, vectorIndexState } from '../../ingest/vector-index.ts'
+import { VECTOR_INDEXES, vectorIndexState } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import { makePdf } from '../helpers/make-pdf.ts'
 import { serverUrl } from '../helpers/test-db.ts'
@@ -125,18 +125,18 @@ describe('npm run ingest: bulk mode and the vector index', { skip: serverUrl ? '
   it('when --bulk is given and a file is rejected, then the index is rebuilt after the load and the exit code is 1', async () => {
     const r = await runCli(root, dataDir, ['--tenant', 'acme', '--classification', 'internal', '--bulk', 'docs'])
     assert.equal(r.code, 1, r.stderr)
-    assert.match(r.stdout, /^bulk load: the vector index is rebuilt once after the load/m)
-    assert.match(r.stdout, /^vector index built in /m)
+    assert.match(r.stdout, /^bulk load: the vector indexes are rebuilt once after the load/m)
+    assert.match(r.stdout, /^vector indexes built in /m)
     assert.match(r.stdout, /^rejected\s+docs\/empty\.txt\s+empty_document/m)
     assert.match(r.stdout, /added 2, replaced 0, unchanged 0, quarantined 0, rejected 1, failed 0, chunks 2$/m)
     assert.equal(await withDb(vectorIndexState), 'valid')
   })
 
   it('when a killed bulk load left the index missing, then the next run builds it before anything else', async () => {
-    await withDb((db) => withOwner(db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEX_NAME}`)))
+    await withDb((db) => withOwner(db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEXES[1]?.name}`)))
     const r = await runCli(root, dataDir, ['--tenant', 'acme', '--classification', 'internal', '--no-bulk', 'docs/a.md'])
     assert.equal(r.code, 0, r.stderr)
-    assert.ok(r.stdout.indexOf('building the vector index') < r.stdout.indexOf('unchanged'), r.stdout)
+    assert.ok(r.stdout.indexOf('building 1 vector index') < r.stdout.indexOf('unchanged'), r.stdout)
     assert.doesNotMatch(r.stdout, /bulk load/)
     assert.equal(await withDb(vectorIndexState), 'valid')
   })
@@ -153,7 +153,7 @@ describe('npm run ingest: bulk mode and the vector index', { skip: serverUrl ? '
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     assert.equal(code, 130, stdout)
     assert.match(stdout, /not started \d+ \(interrupted\)$/m)
-    assert.match(stdout, /^vector index built in /m)
+    assert.match(stdout, /^vector indexes built in /m)
     await withDb(async (db) => {
       assert.equal(await vectorIndexState(db), 'valid')
       const { rows } = await withOwner(db, (tx) => tx.query(

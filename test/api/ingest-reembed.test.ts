@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { embeddingInput } from '../../ingest/embed.ts'
 import { ingestFile } from '../../ingest/pipeline.ts'
 import { reembedAll } from '../../ingest/reembed-job.ts'
+import { VECTOR_INDEXES } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import type { Embedder } from '../../server/llm/embeddings.ts'
 import { embedLexical, LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
@@ -34,9 +35,9 @@ class OtherModel implements Embedder {
 async function state(t: TestDatabase) {
   return withOwner(t.db, async (tx) => {
     const models = await tx.query(`SELECT embedding_model, count(*)::int AS n FROM chunks GROUP BY 1 ORDER BY 1`)
-    const index = await tx.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw_idx'`)
+    const index = await tx.query(`SELECT indexdef FROM pg_indexes WHERE indexname = ANY ($1::text[])`, [VECTOR_INDEXES.map((x) => x.name)])
     const notNull = await tx.query(`SELECT attnotnull, atttypmod FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'`)
-    return { models: models.rows, index: index.rowCount === 1, notNull: notNull.rows[0].attnotnull, dims: notNull.rows[0].atttypmod }
+    return { models: models.rows, index: index.rowCount === VECTOR_INDEXES.length, notNull: notNull.rows[0].attnotnull, dims: notNull.rows[0].atttypmod }
   })
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { fuseReciprocalRank, RRF_K } from '../../server/retrieval/fusion.ts'
 import { resolveOptions, RETRIEVAL_DEFAULTS } from '../../server/retrieval/options.ts'
-import { chooseRoute, CountCache, needsExactFallback, scopeKey } from '../../server/retrieval/route.ts'
+import { CountCache, needsExactFallback, planLevels, scopeKey } from '../../server/retrieval/route.ts'
 
 describe('reciprocal rank fusion', () => {
   it('when a chunk is in both lists, then it outranks chunks that lead only one list', () => {
@@ -28,10 +28,20 @@ describe('reciprocal rank fusion', () => {
 })
 
 describe('route choice and count cache', () => {
-  it('when fewer chunks than the threshold are visible, then the exact route is chosen', () => {
-    assert.equal(chooseRoute(2999, 3000), 'exact')
-    assert.equal(chooseRoute(3000, 3000), 'hnsw')
-    assert.equal(chooseRoute(0, 0), 'hnsw')
+  it('when fewer chunks than the threshold are visible, then every level is scored exactly', () => {
+    assert.deepEqual(planLevels([100, 2899, 0], 3000), { exact: [0, 1, 2], hnsw: [] })
+    assert.deepEqual(planLevels([100, 2900], 3000), { exact: [0], hnsw: [1] })
+  })
+
+  it('when levels are large, then the smallest go exact while the exact total stays under the threshold, the rest by index', () => {
+    assert.deepEqual(planLevels([100, 10_000, 40_000, 50_000], 6000), { exact: [0], hnsw: [1, 2, 3] })
+    assert.deepEqual(planLevels([1000, 2000, 2500, 50_000], 6000), { exact: [0, 1, 2], hnsw: [3] })
+    assert.deepEqual(planLevels([3000, 4000], 6000), { exact: [0], hnsw: [1] })
+  })
+
+  it('when a level counts no visible chunks, then it is still searched (exactly), so a stale count cannot hide new rows', () => {
+    assert.deepEqual(planLevels([0, 10_000], 0), { exact: [0], hnsw: [1] })
+    assert.deepEqual(planLevels([0, 0, 0, 0], 6000), { exact: [0, 1, 2, 3], hnsw: [] })
   })
 
   it('when the HNSW scan returns fewer rows than asked, then the exact route must redo it', () => {
