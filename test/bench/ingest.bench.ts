@@ -17,15 +17,20 @@ import { vectorIndexState, withDeferredVectorIndex } from '../../ingest/vector-i
 import { loadConfig, type Config } from '../../server/config.ts'
 import { openMigratedDatabase } from '../../server/db/bootstrap.ts'
 import { LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
+import { CLASSIFICATIONS, isClassification } from '../../server/policy/levels.ts'
 import { prng } from '../helpers/synthetic-corpus.ts'
 
 /**
  * `npm run bench -- ingest [--docs N] [--engine pglite|postgres|both] [--mode incremental|bulk|both] [--workers W]
- * [--writers N] [--batch-chunks N] [--profile]`: end-to-end ingest throughput (read, hash, dedupe check, parse, scan,
+ * [--writers N] [--batch-chunks N] [--classifications internal] [--profile]`: end-to-end ingest throughput (read, hash, dedupe check, parse, scan,
  * chunk, embed with the local embedder, store with the full-text index, and the HNSW index either maintained row by
  * row (`incremental`) or rebuilt after the load (`bulk`, as `npm run ingest -- --bulk`)) in chunks per second, on
  * embedded PGlite and on a fresh database of the PostgreSQL server (BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres). Target on the server: >= 2,000 chunks/s.
+ *
+ * `--classifications` lists the levels the documents take in turn (default `internal`: one level, so one HNSW index
+ * to rebuild, the slowest case; `public,internal,confidential,restricted` spreads them, as a company's corpus does,
+ * and bulk mode then builds the level indexes side by side).
  *
  * `--profile` adds the per-chunk CPU cost of each pipeline stage on one thread, the breakdown behind the totals.
  */
@@ -72,6 +77,7 @@ interface RunResult {
 }
 
 interface Settings {
+  classifications: IngestInput['classification'][]
   workers: number
   writers: number | undefined
   batchChunks: number | undefined
@@ -99,7 +105,8 @@ async function runEngine(engine: Engine, mode: Mode, docs: Buffer[], settings: S
     const deps = { db, embedder, config }
     const input = (i: number): IngestInput => ({
       tenantId: 'bench', bytes: docs[i] as Buffer, fileName: `report-${i}.md`, source: `bench/report-${i}.md`,
-      classification: 'internal', departments: ['engineering'], allow: [], actor: 'cli:bench',
+      classification: settings.classifications[i % settings.classifications.length] as IngestInput['classification'],
+      departments: ['engineering'], allow: [], actor: 'cli:bench',
     })
     const opts = { pool, writers: settings.writers, batchChunks: settings.batchChunks }
     // Warm-up on ten other documents: the workers' modules and JIT, the secretlint rule set, the database's caches;
@@ -236,6 +243,7 @@ export async function run(args: string[]) {
       workers: { type: 'string', default: String(defaultWorkerCount()) },
       writers: { type: 'string' },
       'batch-chunks': { type: 'string' },
+      classifications: { type: 'string', default: 'internal' },
       profile: { type: 'boolean', default: false },
     },
   })
@@ -243,14 +251,17 @@ export async function run(args: string[]) {
   const docs = Array.from({ length: Number(values.docs) }, (_, i) => makeDocument(rand, i))
   const engines = values.engine === 'both' ? (['pglite', 'postgres'] as const) : [values.engine as Engine]
   const modes = values.mode === 'both' ? (['incremental', 'bulk'] as const) : [values.mode as Mode]
+  const classifications = String(values.classifications).split(',')
+  if (!classifications.every(isClassification)) throw new Error(`--classifications: each of ${CLASSIFICATIONS.join(', ')}`)
   const settings: Settings = {
+    classifications,
     workers: Number(values.workers),
     writers: values.writers === undefined ? undefined : Number(values.writers),
     batchChunks: values['batch-chunks'] === undefined ? undefined : Number(values['batch-chunks']),
   }
   const results: RunResult[] = []
   for (const engine of engines) for (const mode of modes) results.push(await runEngine(engine, mode, docs, settings))
-  console.log(`workers ${settings.workers}, cores ${os.availableParallelism()}\n`)
+  console.log(`workers ${settings.workers}, cores ${os.availableParallelism()}, classifications ${classifications.join(',')}\n`)
   console.log('| engine | mode | documents | chunks | seconds | of which index build | chunks/s | documents/s | ' +
     'node CPU us/chunk | server CPU us/chunk | load avg |')
   console.log('|---|---|---|---|---|---|---|---|---|---|---|')

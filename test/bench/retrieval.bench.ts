@@ -15,7 +15,7 @@ import { loadCorpus, openBenchDatabase, safeBuildWorkers } from './retrieval-loa
  * `npm run bench -- retrieval [--chunks 100000] [--queries 100] [--ef 100] [--iterative relaxed_order]
  * [--max-scan-tuples 20000] [--exact-threshold 6000] [--depth 40] [--sibling-limit 400] [--fractions 1,0.5,0.1,0.01,0.001] [--no-langchain]`
  * On the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; the corpus
- * goes into database strongroom_bench_retrieval and is reused while its spec is unchanged). For each visible
+ * goes into database strongroom_bench_retrieval_<chunks> and is reused while its spec is unchanged). For each visible
  * fraction: recall@10 of searchChunks against the exact filtered top-10 (same rule, forced sequential scan),
  * latency, rows returned and rows outside the rule (checked with canSee, independently of SQL); then the same for
  * LangChain.js's PGVectorStore.similaritySearch with the equivalent metadata filter (retrieval-langchain.ts), once
@@ -45,7 +45,9 @@ export async function run(args: string[]) {
   const qs = queries(spec, Number(a.queries))
   const log = (line: string) => console.error(`[bench retrieval] ${line}`)
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-  const db = await openBenchDatabase(adminUrl, 'strongroom_bench_retrieval')
+  // One database per corpus size, so a 1M run and a 100k run do not reload each other's corpus.
+  const dbName = `strongroom_bench_retrieval_${chunks}`
+  const db = await openBenchDatabase(adminUrl, dbName)
   const stores: LangchainStore[] = []
   try {
     const load = await loadCorpus(db, spec, qs, log)
@@ -54,7 +56,7 @@ export async function run(args: string[]) {
     if (!a['no-langchain']) {
       const mod = await loadLangchain(log)
       const url = new URL(adminUrl)
-      url.pathname = '/strongroom_bench_retrieval'
+      url.pathname = `/${dbName}`
       const embeddings = vectorEmbeddings(new Map(vectors.map((v, i) => [`q${i}`, parse(v)])))
       const buildOptions = `-c maintenance_work_mem=1GB -c max_parallel_maintenance_workers=${await safeBuildWorkers(db)}`
       const chosen = await openLangchainStore(db, mod, url.toString(), load.key, embeddings, log, { buildOptions })
