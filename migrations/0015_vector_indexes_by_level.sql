@@ -18,8 +18,11 @@ CREATE INDEX chunks_embedding_l2_idx ON chunks USING hnsw (embedding vector_cosi
 CREATE INDEX chunks_embedding_l3_idx ON chunks USING hnsw (embedding vector_cosine_ops) WHERE classification = 3;
 
 -- The documents a principal may see, found without reading every document of the tenant: the read policy's
--- `departments = '{}' OR departments && $principal_departments` becomes a BitmapOr of these two (the policy's
--- own quals may drive an index; 10,100 documents, 1% visible: 0.3 ms against 2.5 ms for the sequential scan). The
--- exact route and the visible-chunk count start here.
+-- `departments = '{}' OR departments && $principal_departments` becomes a BitmapOr of the first two (the policy's
+-- own quals may drive an index; 10,100 documents, 1% visible: 0.3 ms against 2.5 ms for the sequential scan), and
+-- the exact route's `classification = ANY ($levels)` uses the third (1M chunks, level 0 of a principal who sees
+-- every level: 100 of 101k documents read instead of 60k, search p50 40 -> 13 ms). The exact route and the
+-- visible-chunk count start here.
 CREATE INDEX documents_departments_idx ON documents USING gin (departments);
 CREATE INDEX documents_open_idx ON documents (tenant_id, classification) WHERE departments = '{}';
+CREATE INDEX documents_level_idx ON documents (tenant_id, classification);

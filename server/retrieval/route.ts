@@ -8,23 +8,32 @@ export interface LevelPlan {
   hnsw: number[]
 }
 
+/** What planLevels weighs; RetrievalOptions holds the values. */
+export interface RouteLimits {
+  exactThreshold: number
+  selectiveShare: number
+  selectiveMax: number
+}
+
 /**
  * The route per classification level (each level has its own HNSW index, migrations/0015). The application, not the
  * planner, picks it: the RLS quals read transaction-local settings, so the planner cannot know how selective the
  * rule is for this principal. Exact scoring has recall 1 by construction and costs time in proportion to the chunks
- * it scores, so its threshold is an absolute count; HNSW with an iterative scan serves the rest, followed by exact
- * scores for the other chunks of the candidates' documents (options.ts siblingLimit). Levels go to the exact
- * route smallest first while the chunks scored exactly stay below the threshold, so the exact work of one search
- * is bounded as with a single route; the other levels use their index. Every level the clearance reaches is
- * searched, even one the (cached, possibly stale) count says is empty: such a level costs almost nothing exactly,
- * and a stale count must never change which rows a search can return.
+ * it scores; HNSW with an iterative scan costs little but loses recall as the filter inside the level's graph gets
+ * selective, and a larger graph loses more. Levels go to the exact route smallest first while the chunks scored
+ * exactly stay below `exactThreshold`, and also, up to `selectiveMax` chunks scored exactly, a level where the
+ * principal sees less than `selectiveShare` of the level's chunks. The other levels use their index, followed by
+ * exact scores for the other chunks of the candidates' documents (options.ts siblingLimit). Every level the
+ * clearance reaches is searched, even one the (cached, possibly stale) count says is empty: such a level costs almost
+ * nothing exactly, and a stale count must never change which rows a search can return.
  */
-export function planLevels(visibleByLevel: readonly number[], exactThreshold: number): LevelPlan {
+export function planLevels(visibleByLevel: readonly number[], totalByLevel: readonly number[], limits: RouteLimits): LevelPlan {
   const plan: LevelPlan = { exact: [], hnsw: [] }
   let exact = 0
   const bySize = visibleByLevel.map((n, level) => ({ n, level })).sort((a, b) => a.n - b.n || a.level - b.level)
   for (const { n, level } of bySize) {
-    if (n === 0 || exact + n < exactThreshold) {
+    const selective = n < limits.selectiveShare * (totalByLevel[level] ?? 0)
+    if (n === 0 || exact + n < limits.exactThreshold || (selective && exact + n < limits.selectiveMax)) {
       plan.exact.push(level)
       exact += n
     } else {

@@ -206,10 +206,16 @@ export async function countVisibleChunksByLevel(tx: Tx, scope: AccessScope, seam
   return counts
 }
 
-/** All chunks of the tenant, visible or not: run under the tenant-wide ingest role (server/db/tx.ts withTenant). */
-export async function countTenantChunks(tx: Tx): Promise<number> {
-  const { rows } = await tx.query<{ n: string }>(`SELECT coalesce(sum(chunk_count), 0) AS n FROM documents`)
-  return Number(rows[0]?.n ?? 0)
+/**
+ * All chunks of the tenant per classification level, visible or not: run under the tenant-wide ingest role
+ * (server/db/tx.ts withTenant). Element n is level n (four elements).
+ */
+export async function countTenantChunksByLevel(tx: Tx): Promise<number[]> {
+  const { rows } = await tx.query<{ level: number; n: string }>(
+    `SELECT classification AS level, sum(chunk_count) AS n FROM documents GROUP BY classification`)
+  const counts = [0, 0, 0, 0]
+  for (const r of rows) counts[r.level] = Number(r.n)
+  return counts
 }
 
 /**

@@ -62,7 +62,7 @@ const SEARCH_SETTINGS = { jit: 'off' } as const
 const TEXT_OVER_VISIBLE_BELOW = 2000
 
 // One cache pair per database handle, so test databases never see each other's counts.
-const caches = new WeakMap<Database, { visible: CountCache<number[]>; tenant: CountCache; ttlMs: number }>()
+const caches = new WeakMap<Database, { visible: CountCache<number[]>; tenant: CountCache<number[]>; ttlMs: number }>()
 
 /**
  * Filtered hybrid search: the best passages among exactly those the subject may see. Runs in one principal
@@ -84,11 +84,12 @@ export async function searchChunks(
   const scope = scopeOf(subject)
   const cache = cachesFor(db, opts.countCacheTtlMs)
 
-  let tenantChunks = cache.tenant.get(scope.tenantId)
-  if (tenantChunks === undefined) {
-    tenantChunks = await withTenant(db, scope.tenantId, 'ingest', repo.countTenantChunks)
-    cache.tenant.set(scope.tenantId, tenantChunks)
+  let tenantByLevel = cache.tenant.get(scope.tenantId)
+  if (tenantByLevel === undefined) {
+    tenantByLevel = await withTenant(db, scope.tenantId, 'ingest', repo.countTenantChunksByLevel)
+    cache.tenant.set(scope.tenantId, tenantByLevel)
   }
+  const tenantChunks = tenantByLevel.reduce((sum, n) => sum + n, 0)
 
   const found = await withPrincipal(db, scope, async (tx) => {
     const key = scopeKey(scope)
@@ -96,7 +97,7 @@ export async function searchChunks(
     cache.visible.set(key, byLevel)
     const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
     let visible = reachable.reduce((sum, n) => sum + n, 0)
-    const plan = planLevels(reachable, opts.exactThreshold)
+    const plan = planLevels(reachable, tenantByLevel, opts)
     const textList = text ? await repo.textCandidates(tx, scope, text, depth, visible < TEXT_OVER_VISIBLE_BELOW ? 'visible' : 'all', seams) : []
     let approximate: repo.HnswCandidate[] = []
     if (plan.hnsw.length > 0) {

@@ -26,10 +26,10 @@ function files(prefix: string, n: number, from = 0): IngestInput[] {
   })
 }
 
-/** The HNSW route's query (exactThreshold 1) for one word; without the index it runs as an exact scan and sort. */
+/** The HNSW route's query (exactThreshold 1, selectiveShare 0) for one word; without the index it runs as an exact scan and sort. */
 async function topDocument(t: TestDatabase, word: string) {
   const embedding = await new LocalHashEmbedder().embedQuery(word)
-  const r = await searchChunks(t.db, PRINCIPALS.alice, { text: word, embedding, k: 3 }, { exactThreshold: 1, candidateDepth: 5, countCacheTtlMs: 0 })
+  const r = await searchChunks(t.db, PRINCIPALS.alice, { text: word, embedding, k: 3 }, { exactThreshold: 1, selectiveShare: 0, candidateDepth: 5, countCacheTtlMs: 0 })
   const { documents } = await storedRows(t.db)
   return { route: r.route, source: documents.find((d) => d.document_id === r.results[0]?.documentId)?.source }
 }

@@ -17,7 +17,7 @@ const byChunk = new Map(canaries.map((c) => [c.chunkId, c]))
 const EXACT: Partial<RetrievalOptions> = { k: 50 }
 // Threshold 0 sends every search to the HNSW query; a depth of 4 lets the iterative scan fill it for every
 // principal who sees at least 4 chunks, so the approximate path itself is what returns their rows.
-const HNSW: Partial<RetrievalOptions> = { k: 4, candidateDepth: 4, exactThreshold: 0 }
+const HNSW: Partial<RetrievalOptions> = { k: 4, candidateDepth: 4, exactThreshold: 0, selectiveShare: 0 }
 const RLS_ONLY: RepoSeams = { [UNSAFE_OMIT_QUERY_PREDICATE]: true }
 
 describe('retrieval leak matrix (192 planted documents x 6 principals)', () => {

@@ -28,20 +28,33 @@ describe('reciprocal rank fusion', () => {
 })
 
 describe('route choice and count cache', () => {
+  // Every level fully visible unless a test says otherwise, so only the absolute threshold decides.
+  const plan = (visible: number[], threshold: number, total: number[] = visible, selective = { selectiveShare: 0.25, selectiveMax: 25_000 }) =>
+    planLevels(visible, total, { exactThreshold: threshold, ...selective })
+
   it('when fewer chunks than the threshold are visible, then every level is scored exactly', () => {
-    assert.deepEqual(planLevels([100, 2899, 0], 3000), { exact: [0, 1, 2], hnsw: [] })
-    assert.deepEqual(planLevels([100, 2900], 3000), { exact: [0], hnsw: [1] })
+    assert.deepEqual(plan([100, 2899, 0], 3000), { exact: [0, 1, 2], hnsw: [] })
+    assert.deepEqual(plan([100, 2900], 3000), { exact: [0], hnsw: [1] })
   })
 
   it('when levels are large, then the smallest go exact while the exact total stays under the threshold, the rest by index', () => {
-    assert.deepEqual(planLevels([100, 10_000, 40_000, 50_000], 6000), { exact: [0], hnsw: [1, 2, 3] })
-    assert.deepEqual(planLevels([1000, 2000, 2500, 50_000], 6000), { exact: [0, 1, 2], hnsw: [3] })
-    assert.deepEqual(planLevels([3000, 4000], 6000), { exact: [0], hnsw: [1] })
+    assert.deepEqual(plan([100, 10_000, 40_000, 50_000], 6000), { exact: [0], hnsw: [1, 2, 3] })
+    assert.deepEqual(plan([1000, 2000, 2500, 50_000], 6000), { exact: [0, 1, 2], hnsw: [3] })
+    assert.deepEqual(plan([3000, 4000], 6000), { exact: [0], hnsw: [1] })
+  })
+
+  it('when the principal sees a small share of a large level, then that level is scored exactly up to selectiveMax', () => {
+    // 1M chunks: 9% and 19% of a 100k level go exact; 49% of it, or 9% of a level past the cap, by index.
+    assert.deepEqual(plan([1000, 9000], 6000, [1000, 100_000]), { exact: [0, 1], hnsw: [] })
+    assert.deepEqual(plan([1000, 19_000], 6000, [1000, 100_000]), { exact: [0, 1], hnsw: [] })
+    assert.deepEqual(plan([1000, 49_000], 6000, [1000, 100_000]), { exact: [0], hnsw: [1] })
+    assert.deepEqual(plan([1000, 45_000], 6000, [1000, 500_000]), { exact: [0], hnsw: [1] })
+    assert.deepEqual(plan([1000, 9000], 6000, [1000, 100_000], { selectiveShare: 0, selectiveMax: 25_000 }), { exact: [0], hnsw: [1] })
   })
 
   it('when a level counts no visible chunks, then it is still searched (exactly), so a stale count cannot hide new rows', () => {
-    assert.deepEqual(planLevels([0, 10_000], 0), { exact: [0], hnsw: [1] })
-    assert.deepEqual(planLevels([0, 0, 0, 0], 6000), { exact: [0, 1, 2, 3], hnsw: [] })
+    assert.deepEqual(plan([0, 10_000], 0), { exact: [0], hnsw: [1] })
+    assert.deepEqual(plan([0, 0, 0, 0], 6000), { exact: [0, 1, 2, 3], hnsw: [] })
   })
 
   it('when the HNSW scan returns fewer rows than asked, then the exact route must redo it', () => {
