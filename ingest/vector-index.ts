@@ -1,6 +1,6 @@
 import type { Database } from '../server/db/pool.ts'
 import { withOwner, type Tx } from '../server/db/tx.ts'
-import { CLASSIFICATIONS } from '../server/policy/levels.ts'
+import { CLASSIFICATIONS, countsByLevel } from '../server/policy/levels.ts'
 
 /**
  * The HNSW indexes on chunk embeddings, one per classification level (migrations/0015), for bulk loads. Keeping an
@@ -250,7 +250,5 @@ function memoryMb(rows: number, maxMb: number): number {
 async function chunksByLevel(db: Database): Promise<number[]> {
   const { rows } = await withOwner(db, (tx) =>
     tx.query<{ level: number; n: string }>(`SELECT classification AS level, count(*) AS n FROM chunks GROUP BY classification`))
-  const counts = VECTOR_INDEXES.map(() => 0)
-  for (const r of rows) counts[r.level] = Number(r.n)
-  return counts
+  return countsByLevel(rows)
 }

@@ -15,3 +15,16 @@ export function classificationAt(level: number): Classification {
 export function isClassification(value: unknown): value is Classification {
   return typeof value === 'string' && (CLASSIFICATIONS as readonly string[]).includes(value)
 }
+
+/**
+ * Counts grouped by level (rows of `level, n`, `n` as pg returns a bigint or numeric: a string) as one number per
+ * level, in level order; a level with no row counts 0.
+ */
+export function countsByLevel(rows: readonly { level: number; n: string | number }[]): number[] {
+  const counts = CLASSIFICATIONS.map(() => 0)
+  for (const r of rows) {
+    if (r.level < 0 || r.level >= counts.length) throw new RangeError(`no classification at level ${r.level}`)
+    counts[r.level] = Number(r.n)
+  }
+  return counts
+}

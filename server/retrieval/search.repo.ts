@@ -1,5 +1,6 @@
 import type { AccessScope, Tx } from '../db/tx.ts'
 import { accessPredicate } from '../policy/sql.ts'
+import { countsByLevel } from '../policy/levels.ts'
 
 /**
  * TEST SEAM, NEVER FOR PRODUCTION CODE. A repository call whose options carry this symbol key runs WITHOUT the
@@ -201,9 +202,7 @@ export async function countVisibleChunksByLevel(tx: Tx, scope: AccessScope, seam
     `SELECT d.classification AS level, sum(d.chunk_count) AS n FROM documents d WHERE ${p.text} GROUP BY d.classification`,
     p.values,
   )
-  const counts = [0, 0, 0, 0]
-  for (const r of rows) counts[r.level] = Number(r.n)
-  return counts
+  return countsByLevel(rows)
 }
 
 /**
@@ -213,9 +212,7 @@ export async function countVisibleChunksByLevel(tx: Tx, scope: AccessScope, seam
 export async function countTenantChunksByLevel(tx: Tx): Promise<number[]> {
   const { rows } = await tx.query<{ level: number; n: string }>(
     `SELECT classification AS level, sum(chunk_count) AS n FROM documents GROUP BY classification`)
-  const counts = [0, 0, 0, 0]
-  for (const r of rows) counts[r.level] = Number(r.n)
-  return counts
+  return countsByLevel(rows)
 }
 
 /**
