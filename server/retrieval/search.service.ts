@@ -61,8 +61,10 @@ const SEARCH_SETTINGS = { jit: 'off' } as const
  */
 const TEXT_OVER_VISIBLE_BELOW = 2000
 
-// One cache pair per database handle, so test databases never see each other's counts.
-const caches = new WeakMap<Database, { visible: CountCache<number[]>; tenant: CountCache<number[]>; ttlMs: number }>()
+// One cache pair per database handle and lifetime, so test databases never see each other's counts, and a caller
+// with another lifetime (countCacheTtlMs 0 in the retrieval benchmark's uncached column) neither empties the
+// other callers' caches nor extends their entries.
+const caches = new WeakMap<Database, Map<number, { visible: CountCache<number[]>; tenant: CountCache<number[]> }>>()
 
 /**
  * Filtered hybrid search: the best passages among exactly those the subject may see. Runs in one principal
@@ -162,10 +164,15 @@ function present(row: repo.ChunkRow, score: number): SearchHit {
 }
 
 function cachesFor(db: Database, ttlMs: number) {
-  let entry = caches.get(db)
-  if (!entry || entry.ttlMs !== ttlMs) {
-    entry = { visible: new CountCache(ttlMs), tenant: new CountCache(ttlMs), ttlMs }
-    caches.set(db, entry)
+  let byTtl = caches.get(db)
+  if (!byTtl) {
+    byTtl = new Map()
+    caches.set(db, byTtl)
+  }
+  let entry = byTtl.get(ttlMs)
+  if (!entry) {
+    entry = { visible: new CountCache<number[]>(ttlMs), tenant: new CountCache<number[]>(ttlMs) }
+    byTtl.set(ttlMs, entry)
   }
   return entry
 }

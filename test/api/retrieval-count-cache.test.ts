@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import { withOwner } from '../../server/db/tx.ts'
+import { EMBEDDING_DIMENSIONS, searchChunks } from '../../server/retrieval/search.service.ts'
+import { PRINCIPALS } from '../helpers/principals.ts'
+import { insertDocuments, insertTenants, type SeedDocument } from '../helpers/seed-chunks.ts'
+import { openTestDatabase, type TestDatabase } from '../helpers/test-db.ts'
+
+const axis = (i: number) => Array.from({ length: EMBEDDING_DIMENSIONS }, (_, j) => (j === i % EMBEDDING_DIMENSIONS ? 1 : 0.01))
+
+function document(chunks: number): SeedDocument {
+  return {
+    tenantId: 'acme', documentId: randomUUID(), title: 'count cache', classification: 1, departments: [], allowedPrincipals: [],
+    quarantined: false, chunks: Array.from({ length: chunks }, (_, i) => ({ chunkId: randomUUID(), text: `passage ${i}`, embedding: axis(i) })),
+  }
+}
+
+// HNSW route for every non-empty level and a depth the level fills, so visibleCount is the (cached) count rather than
+// the exact route's tally.
+const HNSW = { exactThreshold: 0, selectiveShare: 0, candidateDepth: 3 }
+
+describe('visible-chunk count cache', () => {
+  let t: TestDatabase
+  before(async () => {
+    t = await openTestDatabase()
+    await withOwner(t.db, async (tx) => {
+      await insertTenants(tx, ['acme'])
+      await insertDocuments(tx, [document(5)])
+    })
+  })
+  after(() => t.close())
+
+  it('when a search with another cache lifetime runs in between, then the cached count of the first lifetime is kept', async () => {
+    const search = (countCacheTtlMs: number) =>
+      searchChunks(t.db, PRINCIPALS.alice, { text: '', embedding: axis(0), k: 3 }, { ...HNSW, countCacheTtlMs })
+    const cached = await search(600_000)
+    await withOwner(t.db, (tx) => insertDocuments(tx, [document(3)]))
+    const fresh = await search(0)
+    assert.equal(fresh.visibleCount, cached.visibleCount + 3)
+    // The count with the long lifetime is still the one taken before the insert: the uncached search neither
+    // emptied nor replaced it (it used to, so every benchmark query after an uncached one recounted).
+    assert.equal((await search(600_000)).visibleCount, cached.visibleCount)
+    assert.equal((await search(0)).visibleCount, cached.visibleCount + 3)
+  })
+})
