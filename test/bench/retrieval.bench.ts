@@ -13,7 +13,7 @@ import { loadCorpus, openBenchDatabase, safeBuildWorkers } from './retrieval-loa
 
 /**
  * `npm run bench -- retrieval [--chunks 100000] [--queries 100] [--ef 100] [--iterative relaxed_order]
- * [--max-scan-tuples 20000] [--exact-threshold 6000] [--depth 40] [--sibling-limit 400] [--fractions 1,0.5,0.1,0.01,0.001] [--no-langchain]`
+ * [--max-scan-tuples 20000] [--exact-threshold 6000] [--depth 40] [--sibling-limit 400] [--fractions 1,0.5,0.1,0.01,0.001] [--no-langchain] [--prewarm]`
  * On the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; the corpus
  * goes into database strongroom_bench_retrieval_<chunks> and is reused while its spec is unchanged). For each visible
  * fraction: recall@10 of searchChunks against the exact filtered top-10 (same rule, forced sequential scan),
@@ -21,6 +21,13 @@ import { loadCorpus, openBenchDatabase, safeBuildWorkers } from './retrieval-loa
  * LangChain.js's PGVectorStore.similaritySearch with the equivalent metadata filter (retrieval-langchain.ts), once
  * with the plan PostgreSQL picks and once on a connection where the HNSW index plan is forced (enable_sort off),
  * which is the plan LangChain users get whenever the planner does choose the index.
+ *
+ * Without --prewarm the first search of each query reads whatever index and heap pages are not yet in shared
+ * buffers (PostgreSQL's default of 128 MB holds a fraction of a 100k-chunk corpus), which is a server just started
+ * or just loaded. --prewarm first loads the chunks, documents and their indexes into shared buffers with pg_prewarm
+ * (the extension must be available and the connecting role may create it), which is a server that has been
+ * answering for a while and whose shared_buffers hold the corpus, as pgvector's documentation advises; the report
+ * names shared_buffers and how much was loaded.
  */
 const K = 10
 
@@ -31,6 +38,7 @@ export async function run(args: string[]) {
       chunks: { type: 'string', default: '100000' }, queries: { type: 'string', default: '100' },
       ef: { type: 'string' }, iterative: { type: 'string' }, 'max-scan-tuples': { type: 'string' },
       'exact-threshold': { type: 'string' }, depth: { type: 'string' }, 'sibling-limit': { type: 'string' }, 'no-langchain': { type: 'boolean', default: false },
+      prewarm: { type: 'boolean', default: false },
       fractions: { type: 'string', default: FRACTION_PRINCIPALS.map((p) => p.fraction).join(',') },
     },
   })
@@ -51,6 +59,8 @@ export async function run(args: string[]) {
   const stores: LangchainStore[] = []
   try {
     const load = await loadCorpus(db, spec, qs, log)
+    const cache = await bufferCache(db, a.prewarm === true)
+    log(`shared_buffers ${cache.sharedBuffers}${cache.prewarmedMb === null ? '' : `, prewarmed ${cache.prewarmedMb} MB`}`)
     const vectors = qs.map((q) => `[${Array.from(q.embedding).join(',')}]`)
     let langchain: { chosen: LangchainStore; indexed: LangchainStore } | null = null
     if (!a['no-langchain']) {
@@ -72,8 +82,9 @@ export async function run(args: string[]) {
       log(`fraction ${fraction}`)
       rows.push(await measure(db, entry.subject, fraction, vectors, qs, opts, langchain))
     }
-    const report = { spec, load: { ...load, key: undefined }, options: { ...RETRIEVAL_DEFAULTS, ...strip(opts) }, loadAverage: os.loadavg(), cpus: os.cpus().length, rows }
+    const report = { spec, load: { ...load, key: undefined }, cache, options: { ...RETRIEVAL_DEFAULTS, ...strip(opts) }, loadAverage: os.loadavg(), cpus: os.cpus().length, rows }
     printTable(report.rows)
+    console.log(`\nshared_buffers ${cache.sharedBuffers}; ${cache.prewarmedMb === null ? 'not prewarmed' : `prewarmed ${cache.prewarmedMb} MB (chunks, documents and their indexes)`}`)
     console.log(`\nload average during run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`)
     return report
   } finally {
@@ -139,6 +150,20 @@ async function measure(db: Database, subject: Subject, fraction: number, vectors
     rowsOutsideRule: await outsideRule(db, subject, [...returned]),
     langchainRowsOutsideRule: langchain ? await outsideRule(db, subject, [...returnedLangchain]) : null,
   }
+}
+
+/** shared_buffers, and with `prewarm` the chunks, documents and all their indexes loaded into it (pg_prewarm). */
+async function bufferCache(db: Database, prewarm: boolean): Promise<{ sharedBuffers: string; prewarmedMb: number | null }> {
+  return withOwner(db, async (tx) => {
+    const sharedBuffers = (await tx.query<{ v: string }>(`SELECT current_setting('shared_buffers') AS v`)).rows[0]?.v ?? '?'
+    if (!prewarm) return { sharedBuffers, prewarmedMb: null }
+    await tx.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm')
+    const { rows } = await tx.query<{ blocks: string }>(
+      `SELECT coalesce(sum(pg_prewarm(c.oid)), 0) AS blocks FROM pg_class c
+       WHERE c.oid IN ('chunks'::regclass, 'documents'::regclass)
+          OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid IN ('chunks'::regclass, 'documents'::regclass))`)
+    return { sharedBuffers, prewarmedMb: Math.round((Number(rows[0]?.blocks) * 8192) / 2 ** 20) }
+  })
 }
 
 /** The exact filtered top-k: the same rule, no index (sequential scan), ties by chunk id as the exact route. */
