@@ -95,8 +95,13 @@ export async function searchChunks(
 
   const found = await withPrincipal(db, scope, async (tx) => {
     const key = scopeKey(scope)
-    const byLevel = cache.visible.get(key) ?? (await repo.countVisibleChunksByLevel(tx, scope, seams))
-    cache.visible.set(key, byLevel)
+    // Stored only when counted: storing a cached value again would renew its lifetime on every search, and under
+    // steady traffic a scope's count would never be refreshed.
+    let byLevel = cache.visible.get(key)
+    if (byLevel === undefined) {
+      byLevel = await repo.countVisibleChunksByLevel(tx, scope, seams)
+      cache.visible.set(key, byLevel)
+    }
     const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
     let visible = reachable.reduce((sum, n) => sum + n, 0)
     const plan = planLevels(reachable, tenantByLevel, opts)

@@ -44,3 +44,30 @@ describe('visible-chunk count cache', () => {
     assert.equal((await search(0)).visibleCount, cached.visibleCount + 3)
   })
 })
+
+describe('visible-chunk count cache lifetime', () => {
+  let t: TestDatabase
+  before(async () => {
+    t = await openTestDatabase()
+    await withOwner(t.db, async (tx) => {
+      await insertTenants(tx, ['acme'])
+      await insertDocuments(tx, [document(5)])
+    })
+  })
+  after(() => t.close())
+
+  it('when searches keep hitting a cached count, then it is still recounted once its lifetime has passed', async () => {
+    const ttlMs = 300
+    const search = () => searchChunks(t.db, PRINCIPALS.alice, { text: '', embedding: axis(0), k: 3 }, { ...HNSW, countCacheTtlMs: ttlMs })
+    const first = await search()
+    const counted = Date.now()
+    await withOwner(t.db, (tx) => insertDocuments(tx, [document(3)]))
+    // Hits inside the lifetime see the old count; each used to store it again and so renew it for another ttlMs.
+    let last = await search()
+    while (Date.now() <= counted + ttlMs + 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      last = await search()
+    }
+    assert.equal(last.visibleCount, first.visibleCount + 3)
+  })
+})
