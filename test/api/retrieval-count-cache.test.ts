@@ -20,6 +20,7 @@ function document(chunks: number): SeedDocument {
 // the exact route's tally.
 const HNSW = { exactThreshold: 0, selectiveShare: 0, candidateDepth: 3 }
 
+// Each test compares counts with its own first search, and a lifetime of its own gives it a cache of its own.
 describe('visible-chunk count cache', () => {
   let t: TestDatabase
   before(async () => {
@@ -31,9 +32,10 @@ describe('visible-chunk count cache', () => {
   })
   after(() => t.close())
 
+  const search = (countCacheTtlMs: number) =>
+    searchChunks(t.db, PRINCIPALS.alice, { text: '', embedding: axis(0), k: 3 }, { ...HNSW, countCacheTtlMs })
+
   it('when a search with another cache lifetime runs in between, then the cached count of the first lifetime is kept', async () => {
-    const search = (countCacheTtlMs: number) =>
-      searchChunks(t.db, PRINCIPALS.alice, { text: '', embedding: axis(0), k: 3 }, { ...HNSW, countCacheTtlMs })
     const cached = await search(600_000)
     await withOwner(t.db, (tx) => insertDocuments(tx, [document(3)]))
     const fresh = await search(0)
@@ -43,30 +45,17 @@ describe('visible-chunk count cache', () => {
     assert.equal((await search(600_000)).visibleCount, cached.visibleCount)
     assert.equal((await search(0)).visibleCount, cached.visibleCount + 3)
   })
-})
-
-describe('visible-chunk count cache lifetime', () => {
-  let t: TestDatabase
-  before(async () => {
-    t = await openTestDatabase()
-    await withOwner(t.db, async (tx) => {
-      await insertTenants(tx, ['acme'])
-      await insertDocuments(tx, [document(5)])
-    })
-  })
-  after(() => t.close())
 
   it('when searches keep hitting a cached count, then it is still recounted once its lifetime has passed', async () => {
     const ttlMs = 300
-    const search = () => searchChunks(t.db, PRINCIPALS.alice, { text: '', embedding: axis(0), k: 3 }, { ...HNSW, countCacheTtlMs: ttlMs })
-    const first = await search()
+    const first = await search(ttlMs)
     const counted = Date.now()
     await withOwner(t.db, (tx) => insertDocuments(tx, [document(3)]))
     // Hits inside the lifetime see the old count; each used to store it again and so renew it for another ttlMs.
-    let last = await search()
+    let last = await search(ttlMs)
     while (Date.now() <= counted + ttlMs + 50) {
       await new Promise((resolve) => setTimeout(resolve, 50))
-      last = await search()
+      last = await search(ttlMs)
     }
     assert.equal(last.visibleCount, first.visibleCount + 3)
   })
