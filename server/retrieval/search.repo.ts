@@ -124,19 +124,19 @@ export async function vectorCandidatesOfDocuments(
  * chunk index, so the cost grows with the visible chunks, not the corpus; a sequential scan of chunks reads every
  * TOASTed vector of the tenant. The OFFSET 0 keeps the join a nested loop, and the sort over the join output can
  * never be served by the HNSW index. Chunks must also pass the rule themselves: the document's attributes select,
- * the chunk's copy of them still decides. Returns how many chunks were scored, which is the exact visible count.
- * The distance is computed inside the lateral subquery: the count(*) OVER () window buffers every row it sees, and
- * rows that still carried the 1.5 kB vector spilled to temporary files past work_mem (5,000 visible chunks: 24 ms,
- * against 13 ms with rows of an id and a distance).
+ * the chunk's copy of them still decides. The distance is computed inside the lateral subquery, so the top-N sort
+ * keeps rows of an id and a distance, never the 1.5 kB vector. No window counts the scored rows: count(*) OVER ()
+ * buffered every row before the sort (1M chunks, 19,000 scored: p50 42 ms with it, 30 ms without); the visible
+ * count comes from the documents' chunk counts (countVisibleChunksByLevel) instead.
  */
 export async function vectorCandidatesExact(
   tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: RepoSeams = {}, levels: readonly number[] = levelsFor(scope, seams),
-) {
-  if (levels.length === 0) return { candidates: [], scored: 0 }
+): Promise<VectorCandidate[]> {
+  if (levels.length === 0) return []
   const pc = rule('c', scope, 4, seams)
   const pd = rule('d', scope, 4 + pc.values.length, seams)
-  const { rows } = await tx.query<{ chunk_id: string; distance: number; scored: string }>(
-    `SELECT v.chunk_id, v.distance, count(*) OVER () AS scored
+  const { rows } = await tx.query<{ chunk_id: string; distance: number }>(
+    `SELECT v.chunk_id, v.distance
      FROM documents d
      CROSS JOIN LATERAL (
        SELECT c.chunk_id, c.embedding <=> $1::vector AS distance FROM chunks c
@@ -145,10 +145,7 @@ export async function vectorCandidatesExact(
      ORDER BY v.distance, v.chunk_id LIMIT $2::int`,
     [embedding, depth, levels.map(levelLiteral).map(Number), ...pc.values, ...pd.values],
   )
-  return {
-    candidates: rows.map((r): VectorCandidate => ({ chunkId: r.chunk_id, distance: r.distance })),
-    scored: rows.length ? Number(rows[0]?.scored) : 0,
-  }
+  return rows.map((r): VectorCandidate => ({ chunkId: r.chunk_id, distance: r.distance }))
 }
 
 /**

@@ -43,7 +43,7 @@ export interface SearchResult {
    * chunks are never counted, so the figure says nothing about anyone else's corpus.
    */
   candidatesDenied: number
-  /** Visible chunks: exact when the exact route ran (it scores them all), else the documents' chunk counts. */
+  /** Visible chunks according to the documents' chunk counts (cached for countCacheTtlMs). */
   visibleCount: number
 }
 
@@ -103,7 +103,7 @@ export async function searchChunks(
       cache.visible.set(key, byLevel)
     }
     const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
-    let visible = reachable.reduce((sum, n) => sum + n, 0)
+    const visible = reachable.reduce((sum, n) => sum + n, 0)
     const plan = planLevels(reachable, tenantByLevel, opts)
     const textList = text ? await repo.textCandidates(tx, scope, text, depth, visible < TEXT_OVER_VISIBLE_BELOW ? 'visible' : 'all', seams) : []
     let approximate: repo.HnswCandidate[] = []
@@ -118,12 +118,7 @@ export async function searchChunks(
       }
       await repo.usePlannerDefaults(tx)
     }
-    let exactList: repo.VectorCandidate[] = []
-    if (plan.exact.length > 0) {
-      const exact = await repo.vectorCandidatesExact(tx, scope, embedding, depth, seams, plan.exact)
-      exactList = exact.candidates
-      if (approximate.length === 0) visible = exact.scored
-    }
+    const exactList = plan.exact.length > 0 ? await repo.vectorCandidatesExact(tx, scope, embedding, depth, seams, plan.exact) : []
     const vectorList = approximate.length > 0
       ? await withSiblings(tx, scope, embedding, approximate, exactList, depth, opts.siblingLimit, seams)
       : exactList
