@@ -29,6 +29,7 @@ import { createLogger } from '../../server/logger.ts'
 import { searchChunks } from '../../server/retrieval/search.service.ts'
 import { FRACTION_PRINCIPALS, queries, type CorpusSpec } from '../helpers/synthetic-corpus.ts'
 import { loadCorpus } from './retrieval-load.ts'
+import { backendCpuMs } from './server-cpu.ts'
 
 /**
  * `npm run bench -- chat [--chunks 100000] [--requests 400] [--seconds 20] [--connections 16]`: the chat pipeline
@@ -206,6 +207,8 @@ export async function run(args: string[]) {
     }
 
     const elu = performance.eventLoopUtilization()
+    const processCpu = process.cpuUsage()
+    const databaseCpuBefore = backendCpuMs(dbName)
     const cannon = await autocannon({
       url: origin, connections: Number(values.connections), duration: Number(values.seconds), workers: 1,
       requests: Array.from({ length: 200 }, (_, i) => requestFor(i)),
@@ -214,9 +217,23 @@ export async function run(args: string[]) {
     // its utilization shows whether one Node process is the limit. Busy ms per request is wall time spent in
     // callbacks: close to CPU time on a quiet machine, inflated when other processes compete for the cores.
     const busy = performance.eventLoopUtilization(elu)
+    const databaseCpuAfter = backendCpuMs(dbName)
+    const processCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(processCpu))
+    const served = Math.max(1, cannon['2xx'])
+    // What one request costs the machine under load, in CPU time: this process (the server thread, autocannon's
+    // worker thread, the garbage collector's helpers and libuv's thread pool) and the server processes that serve
+    // this database (/proc; null when the server is on another host). Busy wall time above is no CPU measure once
+    // the cores are saturated, since a thread descheduled inside a callback still counts as busy.
+    const cpu = {
+      processMs: processCpuMs / served,
+      databaseMs: databaseCpuBefore === null || databaseCpuAfter === null ? null : (databaseCpuAfter - databaseCpuBefore) / served,
+    }
+    // Requests per second that these costs allow on this machine's cores: the ceiling the throughput figure meets
+    // when the machine is saturated.
+    const cpuCeiling = cpu.databaseMs === null ? null : (os.cpus().length * 1000) / (cpu.processMs + cpu.databaseMs)
     const throughput = {
       connections: Number(values.connections), users: tokens.length, seconds: cannon.duration,
-      eventLoopUtilization: busy.utilization, serverThreadMsPerRequest: busy.active / Math.max(1, cannon['2xx']),
+      eventLoopUtilization: busy.utilization, serverThreadMsPerRequest: busy.active / served, cpuMsPerRequest: cpu, cpuCeilingPerSecond: cpuCeiling,
       requestsPerSecond: cannon.requests.average, ok: cannon['2xx'], non2xx: cannon.non2xx, errors: cannon.errors,
       timeouts: cannon.timeouts, latencyP50Ms: cannon.latency.p50, latencyP99Ms: cannon.latency.p99,
     }
@@ -234,6 +251,8 @@ export async function run(args: string[]) {
       `| sustained requests/s (${throughput.users} users, ${throughput.connections} connections, ${throughput.seconds} s) | ${throughput.requestsPerSecond.toFixed(0)} (non-2xx ${throughput.non2xx}, errors ${throughput.errors}) | >= ${TARGETS.requestsPerSecond} |`,
       `| latency under load p50 / p99 | ${throughput.latencyP50Ms} / ${throughput.latencyP99Ms} ms | |`,
       `| server thread under load: event-loop utilization, busy ms per request (about its CPU cost on a quiet machine) | ${(throughput.eventLoopUtilization * 100).toFixed(0)}%, ${throughput.serverThreadMsPerRequest.toFixed(2)} ms | |`,
+      `| CPU per request under load: this process (server and load generator) / database server | ${cpu.processMs.toFixed(2)} / ${cpu.databaseMs?.toFixed(2) ?? 'n/a'} ms | |`,
+      `| requests/s these CPU costs allow on ${report.cpus} cores | ${cpuCeiling?.toFixed(0) ?? 'n/a'} | |`,
       `| grounded answers in the latency run | ${grounded}/${total} | |`,
       '',
       '| stage (sequential requests) | p50 | p95 |',
