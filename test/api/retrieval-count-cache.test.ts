@@ -16,10 +16,6 @@ function document(chunks: number): SeedDocument {
   }
 }
 
-// HNSW route for every non-empty level and a depth the level fills, so visibleCount is the (cached) count rather than
-// the exact route's tally.
-const HNSW = { exactThreshold: 0, selectiveShare: 0, candidateDepth: 3 }
-
 // Each test compares counts with its own first search, and a lifetime of its own gives it a cache of its own.
 describe('visible-chunk count cache', () => {
   let t: TestDatabase
@@ -33,7 +29,7 @@ describe('visible-chunk count cache', () => {
   after(() => t.close())
 
   const search = (countCacheTtlMs: number) =>
-    searchChunks(t.db, PRINCIPALS.alice, { text: '', embedding: axis(0), k: 3 }, { ...HNSW, countCacheTtlMs })
+    searchChunks(t.db, PRINCIPALS.alice, { text: '', embedding: axis(0), k: 3 }, { countCacheTtlMs })
 
   it('when a search with another cache lifetime runs in between, then the cached count of the first lifetime is kept', async () => {
     const cached = await search(600_000)
