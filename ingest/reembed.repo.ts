@@ -25,12 +25,14 @@ export async function ownerBypassesRls(tx: Tx): Promise<boolean> {
 /**
  * Changes chunks.embedding to `vector(dimensions)`. Existing vectors cannot be converted, so they become NULL (the
  * column accepts NULL until {@link finishColumn}) and every row is left for re-embedding; the HNSW indexes go too.
+ * A type change resets the column's storage to the type's default (EXTERNAL for pgvector), so MAIN (migrations/0013)
+ * is set again: otherwise every vector of the new size would be read through TOAST.
  */
 export async function resizeColumn(tx: Tx, dimensions: number): Promise<void> {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16000) throw new RangeError('invalid dimensions')
   await dropVectorIndexes(tx)
   await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding DROP NOT NULL`)
-  await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(${dimensions}) USING NULL`)
+  await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(${dimensions}) USING NULL, ALTER COLUMN embedding SET STORAGE MAIN`)
 }
 
 export async function dropIndex(tx: Tx): Promise<void> {
