@@ -5,7 +5,7 @@ import { classificationAt, type Classification } from '../policy/levels.ts'
 import { scopeOf, type Subject } from '../policy/rule.ts'
 import { fuseReciprocalRank } from './fusion.ts'
 import { resolveOptions, MAX_K, type RetrievalOptions } from './options.ts'
-import { CountCache, needsExactFallback, planLevels, scopeKey, type Route } from './route.ts'
+import { CountCache, needsExactFallback, planLevels, scopeKey, type LevelPlan, type Route } from './route.ts'
 import * as repo from './search.repo.ts'
 
 export const EMBEDDING_DIMENSIONS = 384
@@ -67,9 +67,17 @@ const TEXT_OVER_VISIBLE_BELOW = 2000
 const caches = new WeakMap<Database, Map<number, { visible: CountCache<number[]>; tenant: CountCache<number[]> }>>()
 
 /**
- * Filtered hybrid search: the best passages among exactly those the subject may see. Runs in one principal
+ * Filtered hybrid search: the best passages among exactly those the subject may see. Every read runs in a principal
  * transaction (RLS from transaction-local settings) and every query also carries the rule with bound parameters.
  * `seams` is the test-only switch of search.repo.ts; production callers never pass it.
+ *
+ * The vector list and the full-text list do not depend on each other, so each is read in its own transaction, both
+ * at once: on a server they run on two connections and two cores (server, 100k chunks, 100% visible, hybrid chat
+ * questions: p50 13 to 14 ms one after the other, 10 ms at once; each alone 11 and 6.5 ms). The presented rows are
+ * read last, in a third transaction that applies the rule once more, so a row withdrawn between the reads is left
+ * out, never shown. No transaction waits for another while it holds a connection, so a full pool makes searches
+ * queue, never deadlock (test/api/retrieval-legs.test.ts). Embedded PGlite has one connection and runs the legs one
+ * after the other.
  */
 export async function searchChunks(
   db: Database,
@@ -85,6 +93,7 @@ export async function searchChunks(
   const depth = Math.max(opts.candidateDepth, k)
   const scope = scopeOf(subject)
   const cache = cachesFor(db, opts.countCacheTtlMs)
+  const read = <T>(fn: (tx: Tx) => Promise<T>) => withPrincipal(db, scope, fn, 'app', SEARCH_SETTINGS)
 
   let tenantByLevel = cache.tenant.get(scope.tenantId)
   if (tenantByLevel === undefined) {
@@ -93,50 +102,60 @@ export async function searchChunks(
   }
   const tenantChunks = tenantByLevel.reduce((sum, n) => sum + n, 0)
 
-  const found = await withPrincipal(db, scope, async (tx) => {
-    const key = scopeKey(scope)
-    // Stored only when counted: storing a cached value again would renew its lifetime on every search, and under
-    // steady traffic a scope's count would never be refreshed.
-    let byLevel = cache.visible.get(key)
-    if (byLevel === undefined) {
-      byLevel = await repo.countVisibleChunksByLevel(tx, scope, seams)
-      cache.visible.set(key, byLevel)
-    }
-    const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
-    const visible = reachable.reduce((sum, n) => sum + n, 0)
-    const plan = planLevels(reachable, tenantByLevel, opts)
-    const textList = text ? await repo.textCandidates(tx, scope, text, depth, visible < TEXT_OVER_VISIBLE_BELOW ? 'visible' : 'all', seams) : []
-    let approximate: repo.HnswCandidate[] = []
-    if (plan.hnsw.length > 0) {
-      await repo.useHnswScan(tx, opts)
-      approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, seams, plan.hnsw)
-      // A level whose scan came back short is scored exactly instead (needsExactFallback).
-      const short = plan.hnsw.filter((level) => needsExactFallback(approximate.filter((c) => c.level === level).length, depth))
-      if (short.length > 0) {
-        approximate = approximate.filter((c) => !short.includes(c.level))
-        plan.exact.push(...short)
-      }
-      await repo.usePlannerDefaults(tx)
-    }
-    const exactList = plan.exact.length > 0 ? await repo.vectorCandidatesExact(tx, scope, embedding, depth, seams, plan.exact) : []
-    const vectorList = approximate.length > 0
-      ? await withSiblings(tx, scope, embedding, approximate, exactList, depth, opts.siblingLimit, seams)
-      : exactList
-    const fused = fuseReciprocalRank(vectorList.map((c) => c.chunkId), textList.map((c) => c.chunkId), k)
-    const rows = new Map((await repo.chunksByIds(tx, scope, fused.map((f) => f.chunkId), seams)).map((r) => [r.chunkId, r]))
-    const results = fused.flatMap((f) => {
-      const row = rows.get(f.chunkId)
-      return row ? [present(row, f.score)] : []
-    })
-    const route: Route = approximate.length > 0 ? 'hnsw' : 'exact'
-    return { results, route, visible }
-  }, 'app', SEARCH_SETTINGS)
-  return {
-    results: found.results,
-    route: found.route,
-    visibleCount: found.visible,
-    candidatesDenied: Math.max(0, tenantChunks - found.visible),
+  // Stored only when counted: storing a cached value again would renew its lifetime on every search, and under
+  // steady traffic a scope's count would never be refreshed.
+  const key = scopeKey(scope)
+  let byLevel = cache.visible.get(key)
+  if (byLevel === undefined) {
+    byLevel = await read((tx) => repo.countVisibleChunksByLevel(tx, scope, seams))
+    cache.visible.set(key, byLevel)
   }
+  const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
+  const visible = reachable.reduce((sum, n) => sum + n, 0)
+  const plan = planLevels(reachable, tenantByLevel, opts)
+
+  const [vector, textList] = await Promise.all([
+    read((tx) => vectorLeg(tx, scope, embedding, depth, plan, opts, seams)),
+    text ? read((tx) => repo.textCandidates(tx, scope, text, depth, visible < TEXT_OVER_VISIBLE_BELOW ? 'visible' : 'all', seams)) : [],
+  ])
+  const fused = fuseReciprocalRank(vector.list.map((c) => c.chunkId), textList.map((c) => c.chunkId), k)
+  const rows = fused.length === 0
+    ? new Map<string, repo.ChunkRow>()
+    : new Map((await read((tx) => repo.chunksByIds(tx, scope, fused.map((f) => f.chunkId), seams))).map((r) => [r.chunkId, r]))
+  const results = fused.flatMap((f) => {
+    const row = rows.get(f.chunkId)
+    return row ? [present(row, f.score)] : []
+  })
+  return {
+    results,
+    route: vector.route,
+    visibleCount: visible,
+    candidatesDenied: Math.max(0, tenantChunks - visible),
+  }
+}
+
+/**
+ * The vector list: the plan's HNSW levels through their indexes, then its exact levels (with any HNSW level whose
+ * scan came back short, needsExactFallback) scored exactly, merged with the HNSW candidates' siblings.
+ */
+async function vectorLeg(
+  tx: Tx, scope: AccessScope, embedding: string, depth: number, planned: LevelPlan, opts: RetrievalOptions, seams: repo.RepoSeams,
+): Promise<{ list: repo.VectorCandidate[]; route: Route }> {
+  const exactLevels = [...planned.exact]
+  let approximate: repo.HnswCandidate[] = []
+  if (planned.hnsw.length > 0) {
+    await repo.useHnswScan(tx, opts)
+    approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, seams, planned.hnsw)
+    const short = planned.hnsw.filter((level) => needsExactFallback(approximate.filter((c) => c.level === level).length, depth))
+    if (short.length > 0) {
+      approximate = approximate.filter((c) => !short.includes(c.level))
+      exactLevels.push(...short)
+    }
+    await repo.usePlannerDefaults(tx)
+  }
+  const exactList = exactLevels.length > 0 ? await repo.vectorCandidatesExact(tx, scope, embedding, depth, seams, exactLevels) : []
+  if (approximate.length === 0) return { list: exactList, route: 'exact' }
+  return { list: await withSiblings(tx, scope, embedding, approximate, exactList, depth, opts.siblingLimit, seams), route: 'hnsw' }
 }
 
 /**
