@@ -16,5 +16,5 @@ export const CHAT_K = 6
 export async function retrieve(deps: { db: Database; embedder: Embedder; config: Config }, principal: Principal, question: string): Promise<SearchResult> {
   const forEmbedding = deps.config.embeddings.provider === 'local' ? question : (withPlaceholders([question]).texts[0] as string)
   const embedding = await deps.embedder.embedQuery(forEmbedding)
-  return searchChunks(deps.db, principal, { text: question.slice(0, MAX_QUERY_CHARS), embedding, k: CHAT_K })
+  return searchChunks(deps.db, principal, { text: question.slice(0, MAX_QUERY_CHARS), embedding, dimensions: deps.embedder.dimensions, k: CHAT_K })
 }

@@ -26,6 +26,7 @@ export function searchRoutes(deps: { db: Database; embedder: Embedder }): Router
     const found = await searchChunks(deps.db, principal, {
       text: input.q,
       embedding: await deps.embedder.embedQuery(input.q),
+      dimensions: deps.embedder.dimensions,
       ...(input.k === undefined ? {} : { k: input.k }),
     })
     observeRetrieval(found.route, performance.now() - started)

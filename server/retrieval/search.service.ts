@@ -8,14 +8,21 @@ import { resolveOptions, MAX_K, type RetrievalOptions } from './options.ts'
 import { CountCache, needsExactFallback, planLevels, scopeKey, type LevelPlan, type Route } from './route.ts'
 import * as repo from './search.repo.ts'
 
+/** The default vector length (EMBEDDINGS_DIMENSIONS), which a query is held to unless it names another. */
 export const EMBEDDING_DIMENSIONS = 384
 /** Longer text is refused rather than cut: a silently truncated query would search for something else. */
 export const MAX_QUERY_CHARS = 2000
 
 export interface SearchQuery {
   text: string
-  /** The query embedding (EMBEDDING_DIMENSIONS finite numbers, not all zero), computed by the caller. */
+  /** The query embedding (`dimensions` finite numbers, not all zero) from the configured embedder. */
   embedding: readonly number[]
+  /**
+   * The configured embedder's vector length, which the start-up check holds equal to the column's
+   * (embedding-check.ts); EMBEDDING_DIMENSIONS when absent. Callers pass it, so that after `npm run reembed` to
+   * another size searches go on: a fixed 384 here once refused every search after such a change.
+   */
+  dimensions?: number
   /** Overrides RetrievalOptions.k for this query; 1..MAX_K. */
   k?: number
 }
@@ -88,7 +95,7 @@ export async function searchChunks(
 ): Promise<SearchResult> {
   const opts = resolveOptions(overrides)
   const k = checkK(query.k ?? opts.k)
-  const embedding = vectorParam(query.embedding)
+  const embedding = vectorParam(query.embedding, query.dimensions ?? EMBEDDING_DIMENSIONS)
   const text = cleanText(query.text)
   const depth = Math.max(opts.candidateDepth, k)
   const scope = scopeOf(subject)
@@ -202,10 +209,10 @@ function checkK(k: number): number {
 }
 
 /** The embedding as a pgvector literal; refuses wrong sizes, non-finite values and the zero vector (no direction). */
-function vectorParam(input: readonly number[]): string {
+function vectorParam(input: readonly number[], dimensions: number): string {
   const v = Array.from(input ?? [])
-  if (v.length !== EMBEDDING_DIMENSIONS) {
-    throw new BadRequestError('invalid_embedding', `embedding must have ${EMBEDDING_DIMENSIONS} dimensions`)
+  if (v.length !== dimensions) {
+    throw new BadRequestError('invalid_embedding', `embedding must have ${dimensions} dimensions`)
   }
   if (!v.every((x) => typeof x === 'number' && Number.isFinite(x)) || !v.some((x) => x !== 0)) {
     throw new BadRequestError('invalid_embedding', 'embedding must be finite and not all zero')

@@ -8,6 +8,8 @@ import { withOwner } from '../../server/db/tx.ts'
 import type { Embedder } from '../../server/llm/embeddings.ts'
 import { embedLexical, LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
 import { checkEmbeddings, EmbeddingMismatchError } from '../../server/retrieval/embedding-check.ts'
+import { searchChunks } from '../../server/retrieval/search.service.ts'
+import { PRINCIPALS } from '../helpers/principals.ts'
 import { ingestDeps, ingestInput } from '../helpers/ingest-fixtures.ts'
 import { openTestDatabase, type TestDatabase } from '../helpers/test-db.ts'
 
@@ -97,5 +99,8 @@ describe('embedding start-up check and npm run reembed', () => {
     const stored = JSON.parse(r.e) as number[]
     assert.equal(stored.length, 64)
     stored.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) < 1e-6))
+    // Search works at the new size: the query vector comes from the same embedder.
+    const found = await searchChunks(t.db, PRINCIPALS.erin, { text: 'lighthouse', embedding: await small.embedQuery('lighthouse keeper rota'), dimensions: small.dimensions, k: 3 })
+    assert.equal(found.results.length, 3)
   })
 })
