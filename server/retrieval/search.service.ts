@@ -80,11 +80,11 @@ const caches = new WeakMap<Database, Map<number, { visible: CountCache<number[]>
  *
  * The vector list and the full-text list do not depend on each other, so each is read in its own transaction, both
  * at once: on a server they run on two connections and two cores (server, 100k chunks, 100% visible, hybrid chat
- * questions: p50 12 to 14 ms one after the other, 9 to 10 ms at once; each alone 9 to 11 and 6.5 to 7 ms). The presented rows are
- * read last, in a third transaction that applies the rule once more, so a row withdrawn between the reads is left
- * out, never shown. No transaction waits for another while it holds a connection, so a full pool makes searches
- * queue, never deadlock (test/api/retrieval-legs.test.ts). Embedded PGlite has one connection and runs the legs one
- * after the other.
+ * questions: p50 12 to 14 ms one after the other, 9 to 10 ms at once; each alone 9 to 11 and 6.5 to 7 ms). The
+ * presented rows are read last, in a third transaction that applies the rule once more, so a row withdrawn between
+ * the reads is left out, never shown. No transaction waits for another while it holds a connection, so a full pool
+ * makes searches queue, never deadlock (test/api/retrieval-legs.test.ts). Embedded PGlite has one connection and
+ * runs the legs one after the other.
  */
 export async function searchChunks(
   db: Database,
