@@ -1,7 +1,7 @@
 import type { Tx } from '../server/db/tx.ts'
-import { VECTOR_INDEXES } from './vector-index.ts'
+import { createVectorIndex, VECTOR_INDEXES } from './vector-index.ts'
 
-/** The HNSW indexes of migrations/0015, dropped before a re-embed and recreated with the same definitions after it. */
+/** The HNSW indexes of migrations/0015 and 0018, dropped before a re-embed and recreated after it at the column's length. */
 async function dropVectorIndexes(tx: Tx): Promise<void> {
   for (const { name } of VECTOR_INDEXES) await tx.query(`DROP INDEX IF EXISTS ${name}`)
 }
@@ -42,7 +42,7 @@ export async function dropIndex(tx: Tx): Promise<void> {
 /** Restores NOT NULL and the HNSW indexes; idempotent, so an interrupted run finishes on the next one. */
 export async function finishColumn(tx: Tx): Promise<void> {
   await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding SET NOT NULL`)
-  for (const { definition } of VECTOR_INDEXES) await tx.query(definition.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
+  for (const index of VECTOR_INDEXES) await createVectorIndex(tx, index)
 }
 
 /** Chunks still to re-embed: those of another model, or without a vector (after a resize). */

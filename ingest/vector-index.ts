@@ -1,6 +1,7 @@
 import type { Database } from '../server/db/pool.ts'
 import { withOwner, type Tx } from '../server/db/tx.ts'
 import { CLASSIFICATIONS, countsByLevel } from '../server/policy/levels.ts'
+import { embeddingColumnDimensions } from '../server/retrieval/embedding-status.repo.ts'
 
 /**
  * The HNSW indexes on chunk embeddings, one per classification level (migrations/0015), for bulk loads. Keeping an
@@ -10,22 +11,34 @@ import { CLASSIFICATIONS, countsByLevel } from '../server/policy/levels.ts'
  * (chooseBuildWorkers), but the levels are separate indexes: on a server they are built on separate connections at
  * once, so the build of a load that spans levels uses more than one core.
  *
- * While an index is absent every search stays correct: the vector query of that level
- * (`ORDER BY embedding <=> $1 LIMIT n`) becomes a sequential scan and sort, which is exact, only slower. A build
- * takes a SHARE lock on chunks: searches go on, other writers wait for it.
+ * Each graph holds the embeddings cast to half precision (migrations/0018), so its length is part of the definition:
+ * builds read it from the column. While an index is absent every search stays correct: the vector query of that
+ * level (`ORDER BY embedding::halfvec(n) <=> $1 LIMIT n`) becomes a sequential scan and sort, which is exact, only
+ * slower. A build takes a SHARE lock on chunks: searches go on, other writers wait for it.
  */
 export interface VectorIndex {
   level: number
   name: string
-  /** As pg_get_indexdef prints it, so test/api/ingest-bulk.test.ts can compare it with the catalog. */
-  definition: string
 }
 
-export const VECTOR_INDEXES: readonly VectorIndex[] = CLASSIFICATIONS.map((_, level) => ({
-  level,
-  name: `chunks_embedding_l${level}_idx`,
-  definition: `CREATE INDEX chunks_embedding_l${level}_idx ON public.chunks USING hnsw (embedding vector_cosine_ops) WHERE (classification = ${level})`,
-}))
+export const VECTOR_INDEXES: readonly VectorIndex[] = CLASSIFICATIONS.map((_, level) => ({ level, name: `chunks_embedding_l${level}_idx` }))
+
+/**
+ * The index over a column of `dimensions`, as pg_get_indexdef prints it (test/api/ingest-bulk.test.ts compares the
+ * two). The search's ORDER BY must spell the same expression (search.repo.ts vectorCandidatesHnsw).
+ */
+export function vectorIndexDefinition(index: VectorIndex, dimensions: number): string {
+  if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`invalid dimensions ${dimensions}`)
+  return `CREATE INDEX ${index.name} ON public.chunks USING hnsw (((embedding)::halfvec(${dimensions})) halfvec_cosine_ops) ` +
+    `WHERE (classification = ${index.level})`
+}
+
+/** Creates `index` unless it exists, over the column's current length; run as the owner. */
+export async function createVectorIndex(tx: Tx, index: VectorIndex): Promise<void> {
+  const dimensions = await embeddingColumnDimensions(tx)
+  if (dimensions === null) throw new Error('chunks.embedding has no declared length; run the migrations')
+  await tx.query(vectorIndexDefinition(index, dimensions).replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
+}
 
 export type VectorIndexState = 'valid' | 'invalid' | 'missing'
 
@@ -40,8 +53,9 @@ export interface VectorIndexOptions {
 
 const DEFAULT_MAX_MEMORY_MB = { postgres: 1024, pglite: 256 }
 const DEFAULT_CONCURRENCY = 2
-// Per row during an in-memory build: the vector (4 bytes a dimension, 384 here), its neighbour lists and overhead.
-const BUILD_BYTES_PER_ROW = 384 * 4 + 1024
+// Per row during an in-memory build: the half-precision vector (2 bytes a dimension, 384 by default), its neighbour
+// lists and overhead.
+const BUILD_BYTES_PER_ROW = 384 * 2 + 1024
 
 /** Each level index's state, in level order. */
 async function indexStates(db: Database): Promise<VectorIndexState[]> {
@@ -192,7 +206,7 @@ async function build(db: Database, index: VectorIndex, memoryMb: number | undefi
   await withOwner(db, async (tx) => {
     if (memoryMb !== undefined) await tx.query(`SELECT set_config('maintenance_work_mem', $1, true)`, [`${memoryMb}MB`])
     const previous = db.engine === 'postgres' ? await chooseBuildWorkers(tx) : undefined
-    await tx.query(index.definition.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
+    await createVectorIndex(tx, index)
     if (previous !== undefined) {
       await tx.query(previous === null ? `ALTER TABLE chunks RESET (parallel_workers)` : `ALTER TABLE chunks SET (parallel_workers = ${previous})`)
     }

@@ -13,3 +13,10 @@ export interface Embedder {
   /** The vector for a search query. */
   embedQuery(text: string): Promise<number[]>
 }
+
+/**
+ * Largest magnitude an embedding component may have: the HNSW graphs index the vectors cast to half precision
+ * (migrations/0018), and PostgreSQL refuses a cast of anything larger. Models emit values far inside it (unit-length
+ * vectors stay within ±1), so a vector beyond it is a provider fault, refused before anything is stored.
+ */
+export const MAX_EMBEDDING_COMPONENT = 65504

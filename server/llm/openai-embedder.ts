@@ -1,6 +1,6 @@
 import { OpenAIEmbeddings } from '@langchain/openai'
 import { AppError } from '../errors.ts'
-import type { Embedder } from './embeddings.ts'
+import { MAX_EMBEDDING_COMPONENT, type Embedder } from './embeddings.ts'
 
 export interface OpenAIEmbedderOptions {
   /** Base URL of an OpenAI-compatible API, including the version path, e.g. `https://api.openai.com/v1`. */
@@ -96,6 +96,9 @@ export class OpenAIEmbedder implements Embedder {
   #check(vector: unknown): number[] {
     if (!Array.isArray(vector) || !vector.every((x) => typeof x === 'number' && Number.isFinite(x))) {
       throw providerError(new TypeError('embedding is not an array of finite numbers'))
+    }
+    if (vector.some((x) => Math.abs(x) > MAX_EMBEDDING_COMPONENT)) {
+      throw providerError(new RangeError(`embedding has a value beyond ±${MAX_EMBEDDING_COMPONENT}, the vector index's half-precision range`))
     }
     if (vector.length !== this.dimensions) {
       throw new AppError(

@@ -54,20 +54,24 @@ function rule(alias: string, scope: AccessScope, firstParam: number, seams: Repo
 }
 
 /**
- * Approximate route over the given classification levels: for each level `ORDER BY embedding <=> $1` over that
- * level's chunks, so the planner serves it from the level's partial HNSW index (migrations/0015; the literal
- * `classification = n` is what matches the index predicate). Each index is scanned first and the rule filters
- * afterwards; hnsw.iterative_scan (set by useHnswScan) keeps each scan going until `depth` permitted rows are found.
- * All levels go in one statement; with relaxed ordering rows may come slightly out of order, so they are sorted here.
+ * Approximate route over the given classification levels: for each level `ORDER BY embedding::halfvec(n) <=> $1`
+ * over that level's chunks, so the planner serves it from the level's partial HNSW index (migrations/0015 and 0018;
+ * the literal `classification = n` matches the index predicate, the cast its expression). Each index is scanned
+ * first and the rule filters afterwards; hnsw.iterative_scan (set by useHnswScan) keeps each scan going until `depth`
+ * permitted rows are found. The graphs order by half-precision distance; the distance returned is computed again at
+ * full precision, so candidates are ranked as the exact route ranks them. All levels go in one statement; with
+ * relaxed ordering rows may come slightly out of order, so they are sorted here.
  */
 export async function vectorCandidatesHnsw(
   tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: RepoSeams = {}, levels: readonly number[] = levelsFor(scope, seams),
 ) {
   if (levels.length === 0) return []
   const p = rule('c', scope, 3, seams)
+  const half = `halfvec(${dimensionsOf(embedding)})`
   const perLevel = levels.map((level) =>
     `(SELECT c.chunk_id, c.document_id, c.classification, c.embedding <=> $1::vector AS distance FROM chunks c
-      WHERE c.classification = ${levelLiteral(level)} AND ${p.text} ORDER BY c.embedding <=> $1::vector LIMIT $2::int)`)
+      WHERE c.classification = ${levelLiteral(level)} AND ${p.text}
+      ORDER BY c.embedding::${half} <=> $1::${half} LIMIT $2::int)`)
   const { rows } = await tx.query<{ chunk_id: string; document_id: string; classification: number; distance: number }>(
     perLevel.join('\nUNION ALL\n'),
     [embedding, depth, ...p.values],
@@ -85,6 +89,16 @@ export async function vectorCandidatesHnsw(
 export function levelsFor(scope: AccessScope, seams: RepoSeams = {}): number[] {
   const top = seams[UNSAFE_OMIT_QUERY_PREDICATE] === true ? 3 : scope.clearance
   return Array.from({ length: Math.max(0, top + 1) }, (_, i) => i)
+}
+
+/**
+ * The length of a vector literal such as `[0.1,0.2]`, for the half-precision cast that names the index expression.
+ * Counted, not passed in: the cast must have exactly the literal's length, and only an integer reaches the statement.
+ */
+function dimensionsOf(embedding: string): number {
+  let n = 1
+  for (let i = 0; i < embedding.length; i++) if (embedding.charCodeAt(i) === 44) n++
+  return n
 }
 
 /** A level as SQL text: only the integers 0 to 3 ever reach a statement. */

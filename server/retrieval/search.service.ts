@@ -1,6 +1,7 @@
 import type { Database } from '../db/pool.ts'
 import { withPrincipal, withTenant, type AccessScope, type Tx } from '../db/tx.ts'
 import { BadRequestError } from '../errors.ts'
+import { MAX_EMBEDDING_COMPONENT } from '../llm/embeddings.ts'
 import { classificationAt, type Classification } from '../policy/levels.ts'
 import { scopeOf, type Subject } from '../policy/rule.ts'
 import { fuseReciprocalRank } from './fusion.ts'
@@ -216,6 +217,9 @@ function vectorParam(input: readonly number[], dimensions: number): string {
   }
   if (!v.every((x) => typeof x === 'number' && Number.isFinite(x)) || !v.some((x) => x !== 0)) {
     throw new BadRequestError('invalid_embedding', 'embedding must be finite and not all zero')
+  }
+  if (v.some((x) => Math.abs(x) > MAX_EMBEDDING_COMPONENT)) {
+    throw new BadRequestError('invalid_embedding', `embedding values must lie within ±${MAX_EMBEDDING_COMPONENT} (half precision)`)
   }
   return `[${v.join(',')}]`
 }

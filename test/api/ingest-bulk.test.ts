@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { ingestMany } from '../../ingest/ingest-many.ts'
 import type { IngestInput } from '../../ingest/types.ts'
 import {
-  chooseBuildWorkers, ensureVectorIndex, parallelBuildIsSafe, VECTOR_INDEXES, vectorIndexState, withDeferredVectorIndex,
+  chooseBuildWorkers, ensureVectorIndex, parallelBuildIsSafe, VECTOR_INDEXES, vectorIndexDefinition, vectorIndexState, withDeferredVectorIndex,
 } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import { LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
@@ -45,7 +45,8 @@ describe('bulk load: the HNSW indexes are dropped for the load and always rebuil
     const { rows } = await withOwner(t.db, (tx) => tx.query(
       `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'chunks'::regclass AND pg_get_indexdef(indexrelid) LIKE '%USING hnsw%'
        ORDER BY 1`))
-    assert.deepEqual(rows.map((r) => r.def), VECTOR_INDEXES.map((x) => x.definition))
+    assert.deepEqual(rows.map((r) => r.def), VECTOR_INDEXES.map((x) => vectorIndexDefinition(x, 384)))
+    assert.match(rows[0]?.def, /\(\(embedding\)::halfvec\(384\)\) halfvec_cosine_ops/)
     assert.equal(await vectorIndexState(t.db), 'valid')
   })
 

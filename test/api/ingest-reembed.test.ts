@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { embeddingInput } from '../../ingest/embed.ts'
 import { ingestFile } from '../../ingest/pipeline.ts'
 import { reembedAll } from '../../ingest/reembed-job.ts'
-import { VECTOR_INDEXES } from '../../ingest/vector-index.ts'
+import { VECTOR_INDEXES, vectorIndexDefinition } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import type { Embedder } from '../../server/llm/embeddings.ts'
 import { embedLexical, LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
@@ -37,9 +37,13 @@ class OtherModel implements Embedder {
 async function state(t: TestDatabase) {
   return withOwner(t.db, async (tx) => {
     const models = await tx.query(`SELECT embedding_model, count(*)::int AS n FROM chunks GROUP BY 1 ORDER BY 1`)
-    const index = await tx.query(`SELECT indexdef FROM pg_indexes WHERE indexname = ANY ($1::text[])`, [VECTOR_INDEXES.map((x) => x.name)])
+    const defs = await tx.query(`SELECT indexdef FROM pg_indexes WHERE indexname = ANY ($1::text[])`, [VECTOR_INDEXES.map((x) => x.name)])
     const notNull = await tx.query(`SELECT attnotnull, atttypmod FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'`)
-    return { models: models.rows, index: index.rowCount === VECTOR_INDEXES.length, notNull: notNull.rows[0].attnotnull, dims: notNull.rows[0].atttypmod }
+    const dims = notNull.rows[0].atttypmod
+    // Each level graph is rebuilt over the column's current length (the half-precision cast names it).
+    const expected = VECTOR_INDEXES.map((x) => vectorIndexDefinition(x, dims)).sort()
+    const index = defs.rowCount === VECTOR_INDEXES.length && JSON.stringify(defs.rows.map((r) => r.indexdef).sort()) === JSON.stringify(expected)
+    return { models: models.rows, index, notNull: notNull.rows[0].attnotnull, dims }
   })
 }
 

@@ -163,6 +163,13 @@ describe('OpenAIEmbedder against an OpenAI-compatible stub server', () => {
     await assert.rejects(embedder().embedQuery('doc-1'), isAppError('embedding_provider_error'))
   })
 
+  it('when a vector holds a value beyond the half-precision range of the index, then the error is embedding_provider_error', async () => {
+    behaviours = [() => ({ status: 200, body: { data: [{ index: 0, embedding: [1, 70000, 3, 4] }], model: 'm' } })]
+    await assert.rejects(embedder().embedQuery('doc-1'), isAppError('embedding_provider_error'))
+    behaviours = [() => ({ status: 200, body: { data: [{ index: 0, embedding: [1, 65504, -65504, 4] }], model: 'm' } })]
+    assert.deepEqual(await embedder().embedQuery('doc-1'), [1, 65504, -65504, 4])
+  })
+
   it('when the server does not answer within the timeout, then the error is embedding_provider_error', async () => {
     behaviours = [() => 'hang']
     const started = Date.now()

@@ -7,6 +7,10 @@ import { seedDemoCorpus } from '../../server/demo/seed.ts'
 import { createEmbedder } from '../../server/llm/create-embedder.ts'
 import { checkEmbeddings } from '../../server/retrieval/embedding-check.ts'
 import { searchRoutes } from '../../server/retrieval/search.routes.ts'
+import { withPrincipal, type Tx } from '../../server/db/tx.ts'
+import { scopeOf } from '../../server/policy/rule.ts'
+import { RETRIEVAL_DEFAULTS } from '../../server/retrieval/options.ts'
+import { useHnswScan, vectorCandidatesHnsw } from '../../server/retrieval/search.repo.ts'
 import { PRINCIPALS } from '../helpers/principals.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
 
@@ -37,5 +41,25 @@ describe('search and chat retrieval with EMBEDDINGS_DIMENSIONS 64', () => {
     const alice = { ...PRINCIPALS.alice, departments: [...PRINCIPALS.alice.departments], groups: [...PRINCIPALS.alice.groups], roles: [], authTime: null, amr: [] }
     const found = await retrieve({ db: s.db, embedder: createEmbedder(s.config), config: s.config }, alice, 'incident policy plan')
     assert.ok(found.results.length > 0)
+  })
+
+  it('when the HNSW route runs, then the level graphs built over the resized column serve it', async () => {
+    const embedding = await createEmbedder(s.config).embedQuery('incident policy plan')
+    const scope = scopeOf({ ...PRINCIPALS.alice, departments: [...PRINCIPALS.alice.departments], groups: [...PRINCIPALS.alice.groups] })
+    const plans: string[] = []
+    await withPrincipal(s.db, scope, async (tx) => {
+      await useHnswScan(tx, RETRIEVAL_DEFAULTS)
+      const explaining = {
+        query: async (text: string, values?: unknown[]) => {
+          const { rows } = await tx.query(`EXPLAIN ${text}`, values)
+          plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'))
+          return { rows: [] }
+        },
+      } as unknown as Tx
+      await vectorCandidatesHnsw(explaining, scope, `[${embedding.join(',')}]`, 40)
+    })
+    const plan = plans.join('\n')
+    for (const level of [0, 1, 2]) assert.match(plan, new RegExp(`Index Scan using chunks_embedding_l${level}_idx`), plan)
+    assert.doesNotMatch(plan, /Sort|Seq Scan on chunks/, plan)
   })
 })

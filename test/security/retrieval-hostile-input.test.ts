@@ -77,9 +77,9 @@ describe('retrieval with hostile query text', () => {
     await assert.rejects(searchChunks(t.db, alice, { text: 'a'.repeat(MAX_QUERY_CHARS + 1), embedding }), isCode('query_too_long'))
   })
 
-  it('when the embedding has the wrong size, a non-finite value or no direction, then it is refused', async () => {
+  it('when the embedding has the wrong size, a non-finite value, a value beyond half precision or no direction, then it is refused', async () => {
     for (const bad of [[], embedding.slice(1), [...embedding, 0], embedding.map((x, i) => (i ? x : Number.NaN)),
-      embedding.map((x, i) => (i ? x : Infinity)), embedding.map(() => 0)]) {
+      embedding.map((x, i) => (i ? x : Infinity)), embedding.map((x, i) => (i ? x : -65505)), embedding.map(() => 0)]) {
       await assert.rejects(searchChunks(t.db, alice, { text: 'x', embedding: bad }), isCode('invalid_embedding'))
     }
   })

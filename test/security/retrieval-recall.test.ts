@@ -100,8 +100,10 @@ describe('retrieval recall under selective filters (20k chunks)', () => {
       returned += await withPrincipal(t.db, scope, async (tx) => {
         await tx.query('SET LOCAL enable_sort = off')
         const { rows } = await tx.query(
-          // Level 1 (internal), where all of this principal's chunks are: the literal lets the level's index serve it.
-          `SELECT c.chunk_id FROM chunks c WHERE c.classification = 1 AND ${p.text} ORDER BY c.embedding <=> $1::vector LIMIT ${K}`,
+          // Level 1 (internal), where all of this principal's chunks are: the literal and the cast let the level's
+          // index serve it.
+          `SELECT c.chunk_id FROM chunks c WHERE c.classification = 1 AND ${p.text}
+           ORDER BY c.embedding::halfvec(384) <=> $1::halfvec(384) LIMIT ${K}`,
           [literal(q), ...p.values],
         )
         return rows.length
