@@ -4,9 +4,9 @@
 -- are often not in shared_buffers: the graphs of 100k chunks took 195 MB at full precision, more than the default
 -- 128 MB of buffers, next to a 196 MB heap. At half precision an element's vector takes 768 bytes instead of 1,536, so
 -- a page holds about twice as many and the graphs take 112 MB (the largest level 98 -> 56 MB). Measured on the
--- retrieval benchmark (server, 100k chunks, shared_buffers 128 MB, first search of each query, three runs each):
--- 100% visible p95 41 to 49 ms -> 28 to 31 ms, 50% visible 25 to 31 -> 18 to 26 ms, recall@10 1 / 1 in both. Builds
--- compare fewer bytes: a 40,000-chunk level builds in 7.2 s instead of 9.8 s.
+-- retrieval benchmark (server, 100k chunks, shared_buffers 128 MB, first search of each query, two runs before and
+-- four after): 100% visible p95 41 to 49 ms -> 28 to 31 ms, 50% visible 25 to 31 -> 18 to 26 ms, recall@10 1 / 1 in
+-- both. Builds compare fewer bytes: a 40,000-chunk level builds in 7.2 s instead of 9.8 s.
 --
 -- Only the graphs are approximate in this way: the column keeps full precision, and every candidate's distance is
 -- computed from it again (server/retrieval/search.repo.ts), so ranking and the exact route are unchanged. The length
