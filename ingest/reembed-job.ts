@@ -2,6 +2,7 @@ import type { Database } from '../server/db/pool.ts'
 import { withOwner } from '../server/db/tx.ts'
 import type { Embedder } from '../server/llm/embeddings.ts'
 import { embeddingColumnDimensions } from '../server/retrieval/embedding-status.repo.ts'
+import { graphPrecision } from '../server/retrieval/graph-precision.ts'
 import { embedInBatches, embeddingInput } from './embed.ts'
 import {
   countPending, dropIndex, finishColumn, nextPending, ownerBypassesRls, resizeColumn, writeEmbeddings,
@@ -62,6 +63,6 @@ export async function reembedAll(
     const last = rows[rows.length - 1] as { tenantId: string; chunkId: string }
     after = { tenantId: last.tenantId, chunkId: last.chunkId }
   }
-  await withOwner(db, (tx) => finishColumn(tx))
+  await withOwner(db, (tx) => finishColumn(tx, graphPrecision(db.engine)))
   return { model: embedder.model, dimensions: embedder.dimensions, previousDimensions, reembedded: done }
 }

@@ -1,4 +1,5 @@
 import type { Tx } from '../server/db/tx.ts'
+import type { GraphPrecision } from '../server/retrieval/graph-precision.ts'
 import { createVectorIndex, VECTOR_INDEXES } from './vector-index.ts'
 
 /** The HNSW indexes of migrations/0015 and 0018, dropped before a re-embed and recreated after it at the column's length. */
@@ -40,9 +41,9 @@ export async function dropIndex(tx: Tx): Promise<void> {
 }
 
 /** Restores NOT NULL and the HNSW indexes; idempotent, so an interrupted run finishes on the next one. */
-export async function finishColumn(tx: Tx): Promise<void> {
+export async function finishColumn(tx: Tx, precision: GraphPrecision): Promise<void> {
   await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding SET NOT NULL`)
-  for (const index of VECTOR_INDEXES) await createVectorIndex(tx, index)
+  for (const index of VECTOR_INDEXES) await createVectorIndex(tx, index, precision)
 }
 
 /** Chunks still to re-embed: those of another model, or without a vector (after a resize). */

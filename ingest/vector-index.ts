@@ -2,6 +2,7 @@ import type { Database } from '../server/db/pool.ts'
 import { withOwner, type Tx } from '../server/db/tx.ts'
 import { CLASSIFICATIONS, countsByLevel } from '../server/policy/levels.ts'
 import { embeddingColumnDimensions } from '../server/retrieval/embedding-status.repo.ts'
+import { graphExpression, graphPrecision, type GraphPrecision } from '../server/retrieval/graph-precision.ts'
 
 /**
  * The HNSW indexes on chunk embeddings, one per classification level (migrations/0015), for bulk loads. Keeping an
@@ -11,10 +12,10 @@ import { embeddingColumnDimensions } from '../server/retrieval/embedding-status.
  * (chooseBuildWorkers), but the levels are separate indexes: on a server they are built on separate connections at
  * once, so the build of a load that spans levels uses more than one core.
  *
- * Each graph holds the embeddings cast to half precision (migrations/0018), so its length is part of the definition:
- * builds read it from the column. While an index is absent every search stays correct: the vector query of that
- * level (`ORDER BY embedding::halfvec(n) <=> $1 LIMIT n`) becomes a sequential scan and sort, which is exact, only
- * slower. A build takes a SHARE lock on chunks: searches go on, other writers wait for it.
+ * On a server each graph holds the embeddings cast to half precision (migrations/0018), so its length is part of the
+ * definition: builds read it from the column. While an index is absent every search stays correct: the vector query
+ * of that level (`ORDER BY embedding::halfvec(n) <=> $1 LIMIT n`) becomes a sequential scan and sort, which is exact,
+ * only slower. A build takes a SHARE lock on chunks: searches go on, other writers wait for it.
  */
 export interface VectorIndex {
   level: number
@@ -24,20 +25,21 @@ export interface VectorIndex {
 export const VECTOR_INDEXES: readonly VectorIndex[] = CLASSIFICATIONS.map((_, level) => ({ level, name: `chunks_embedding_l${level}_idx` }))
 
 /**
- * The index over a column of `dimensions`, as pg_get_indexdef prints it (test/api/ingest-bulk.test.ts compares the
- * two). The search's ORDER BY must spell the same expression (search.repo.ts vectorCandidatesHnsw).
+ * The index over a column of `dimensions` holding `precision` (server/retrieval/graph-precision.ts), as
+ * pg_get_indexdef prints it (test/api/ingest-bulk.test.ts compares the two). The search's ORDER BY spells the same
+ * expression (search.repo.ts vectorCandidatesHnsw).
  */
-export function vectorIndexDefinition(index: VectorIndex, dimensions: number): string {
-  if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`invalid dimensions ${dimensions}`)
-  return `CREATE INDEX ${index.name} ON public.chunks USING hnsw (((embedding)::halfvec(${dimensions})) halfvec_cosine_ops) ` +
-    `WHERE (classification = ${index.level})`
+export function vectorIndexDefinition(index: VectorIndex, dimensions: number, precision: GraphPrecision): string {
+  const { expression, opclass } = graphExpression(precision, dimensions)
+  const indexed = expression === 'embedding' ? expression : `(${expression})`
+  return `CREATE INDEX ${index.name} ON public.chunks USING hnsw (${indexed} ${opclass}) WHERE (classification = ${index.level})`
 }
 
 /** Creates `index` unless it exists, over the column's current length; run as the owner. */
-export async function createVectorIndex(tx: Tx, index: VectorIndex): Promise<void> {
+export async function createVectorIndex(tx: Tx, index: VectorIndex, precision: GraphPrecision): Promise<void> {
   const dimensions = await embeddingColumnDimensions(tx)
   if (dimensions === null) throw new Error('chunks.embedding has no declared length; run the migrations')
-  await tx.query(vectorIndexDefinition(index, dimensions).replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
+  await tx.query(vectorIndexDefinition(index, dimensions, precision).replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
 }
 
 export type VectorIndexState = 'valid' | 'invalid' | 'missing'
@@ -53,9 +55,9 @@ export interface VectorIndexOptions {
 
 const DEFAULT_MAX_MEMORY_MB = { postgres: 1024, pglite: 256 }
 const DEFAULT_CONCURRENCY = 2
-// Per row during an in-memory build: the half-precision vector (2 bytes a dimension, 384 by default), its neighbour
-// lists and overhead.
-const BUILD_BYTES_PER_ROW = 384 * 2 + 1024
+// Per row during an in-memory build: the vector (at most 4 bytes a dimension, 384 by default), its neighbour lists
+// and overhead.
+const BUILD_BYTES_PER_ROW = 384 * 4 + 1024
 
 /** Each level index's state, in level order. */
 async function indexStates(db: Database): Promise<VectorIndexState[]> {
@@ -206,7 +208,7 @@ async function build(db: Database, index: VectorIndex, memoryMb: number | undefi
   await withOwner(db, async (tx) => {
     if (memoryMb !== undefined) await tx.query(`SELECT set_config('maintenance_work_mem', $1, true)`, [`${memoryMb}MB`])
     const previous = db.engine === 'postgres' ? await chooseBuildWorkers(tx) : undefined
-    await createVectorIndex(tx, index)
+    await createVectorIndex(tx, index, graphPrecision(db.engine))
     if (previous !== undefined) {
       await tx.query(previous === null ? `ALTER TABLE chunks RESET (parallel_workers)` : `ALTER TABLE chunks SET (parallel_workers = ${previous})`)
     }

@@ -12,12 +12,19 @@
 -- computed from it again (server/retrieval/search.repo.ts), so ranking and the exact route are unchanged. The length
 -- is part of the expression, so it is read from the column here, and ingest/vector-index.ts reads it the same way
 -- when it builds (after `npm run reembed` to another EMBEDDINGS_DIMENSIONS, for example).
+--
+-- Embedded PGlite keeps the full-precision graphs of 0015: its WebAssembly build converts half floats in software, and
+-- a 16k-chunk bulk load built its graph in 84 s instead of 12.8 s. server/retrieval/graph-precision.ts makes the same
+-- choice for builds and searches; test/api/ingest-bulk.test.ts checks that both agree on each engine.
 SET LOCAL maintenance_work_mem = '512MB';
 DO $$
 DECLARE
   dims int := (SELECT atttypmod FROM pg_attribute WHERE attrelid = 'public.chunks'::regclass AND attname = 'embedding');
   level int;
 BEGIN
+  IF version() LIKE '%emscripten%' THEN
+    RETURN;
+  END IF;
   -- Serial builds where a parallel one is unsafe (CVE-2026-3172, as in ingest/vector-index.ts chooseBuildWorkers).
   IF string_to_array((SELECT extversion FROM pg_extension WHERE extname = 'vector'), '.')::int[] < ARRAY[0, 8, 2] THEN
     PERFORM set_config('max_parallel_maintenance_workers', '0', true);

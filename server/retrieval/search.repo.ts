@@ -1,6 +1,7 @@
 import type { AccessScope, Tx } from '../db/tx.ts'
 import { accessPredicate } from '../policy/sql.ts'
 import { countsByLevel } from '../policy/levels.ts'
+import type { GraphPrecision } from './graph-precision.ts'
 
 /**
  * TEST SEAM, NEVER FOR PRODUCTION CODE. A repository call whose options carry this symbol key runs WITHOUT the
@@ -55,23 +56,26 @@ function rule(alias: string, scope: AccessScope, firstParam: number, seams: Repo
 
 /**
  * Approximate route over the given classification levels: for each level `ORDER BY embedding::halfvec(n) <=> $1`
- * over that level's chunks, so the planner serves it from the level's partial HNSW index (migrations/0015 and 0018;
- * the literal `classification = n` matches the index predicate, the cast its expression). Each index is scanned
- * first and the rule filters afterwards; hnsw.iterative_scan (set by useHnswScan) keeps each scan going until `depth`
- * permitted rows are found. The graphs order by half-precision distance; the distance returned is computed again at
- * full precision, so candidates are ranked as the exact route ranks them. All levels go in one statement; with
+ * over that level's chunks (`embedding <=> $1` where the graphs hold full precision, graph-precision.ts), so the
+ * planner serves it from the level's partial HNSW index (migrations/0015 and 0018; the literal `classification = n`
+ * matches the index predicate, the cast its expression). Each index is scanned first and the rule filters
+ * afterwards; hnsw.iterative_scan (set by useHnswScan) keeps each scan going until `depth` permitted rows are found.
+ * Half-precision graphs order by half-precision distance; the distance returned is always computed at full
+ * precision, so candidates are ranked as the exact route ranks them. All levels go in one statement; with
  * relaxed ordering rows may come slightly out of order, so they are sorted here.
  */
 export async function vectorCandidatesHnsw(
-  tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: RepoSeams = {}, levels: readonly number[] = levelsFor(scope, seams),
+  tx: Tx, scope: AccessScope, embedding: string, depth: number, precision: GraphPrecision, seams: RepoSeams = {},
+  levels: readonly number[] = levelsFor(scope, seams),
 ) {
   if (levels.length === 0) return []
   const p = rule('c', scope, 3, seams)
   const half = `halfvec(${dimensionsOf(embedding)})`
+  const order = precision === 'half' ? `c.embedding::${half} <=> $1::${half}` : 'c.embedding <=> $1::vector'
   const perLevel = levels.map((level) =>
     `(SELECT c.chunk_id, c.document_id, c.classification, c.embedding <=> $1::vector AS distance FROM chunks c
       WHERE c.classification = ${levelLiteral(level)} AND ${p.text}
-      ORDER BY c.embedding::${half} <=> $1::${half} LIMIT $2::int)`)
+      ORDER BY ${order} LIMIT $2::int)`)
   const { rows } = await tx.query<{ chunk_id: string; document_id: string; classification: number; distance: number }>(
     perLevel.join('\nUNION ALL\n'),
     [embedding, depth, ...p.values],

@@ -5,6 +5,7 @@ import { MAX_EMBEDDING_COMPONENT } from '../llm/embeddings.ts'
 import { classificationAt, type Classification } from '../policy/levels.ts'
 import { scopeOf, type Subject } from '../policy/rule.ts'
 import { fuseReciprocalRank } from './fusion.ts'
+import { graphPrecision, type GraphPrecision } from './graph-precision.ts'
 import { resolveOptions, MAX_K, type RetrievalOptions } from './options.ts'
 import { CountCache, needsExactFallback, planLevels, scopeKey, type LevelPlan, type Route } from './route.ts'
 import * as repo from './search.repo.ts'
@@ -123,7 +124,7 @@ export async function searchChunks(
   const plan = planLevels(reachable, tenantByLevel, opts)
 
   const [vector, textList] = await Promise.all([
-    read((tx) => vectorLeg(tx, scope, embedding, depth, plan, opts, seams)),
+    read((tx) => vectorLeg(tx, scope, embedding, depth, plan, opts, graphPrecision(db.engine), seams)),
     text ? read((tx) => repo.textCandidates(tx, scope, text, depth, visible < TEXT_OVER_VISIBLE_BELOW ? 'visible' : 'all', seams)) : [],
   ])
   const fused = fuseReciprocalRank(vector.list.map((c) => c.chunkId), textList.map((c) => c.chunkId), k)
@@ -147,13 +148,14 @@ export async function searchChunks(
  * scan came back short, needsExactFallback) scored exactly, merged with the HNSW candidates' siblings.
  */
 async function vectorLeg(
-  tx: Tx, scope: AccessScope, embedding: string, depth: number, planned: LevelPlan, opts: RetrievalOptions, seams: repo.RepoSeams,
+  tx: Tx, scope: AccessScope, embedding: string, depth: number, planned: LevelPlan, opts: RetrievalOptions, precision: GraphPrecision,
+  seams: repo.RepoSeams,
 ): Promise<{ list: repo.VectorCandidate[]; route: Route }> {
   const exactLevels = [...planned.exact]
   let approximate: repo.HnswCandidate[] = []
   if (planned.hnsw.length > 0) {
     await repo.useHnswScan(tx, opts)
-    approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, seams, planned.hnsw)
+    approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, precision, seams, planned.hnsw)
     const short = planned.hnsw.filter((level) => needsExactFallback(approximate.filter((c) => c.level === level).length, depth))
     if (short.length > 0) {
       approximate = approximate.filter((c) => !short.includes(c.level))

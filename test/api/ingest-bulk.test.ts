@@ -6,6 +6,7 @@ import {
   chooseBuildWorkers, ensureVectorIndex, parallelBuildIsSafe, VECTOR_INDEXES, vectorIndexDefinition, vectorIndexState, withDeferredVectorIndex,
 } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
+import { graphPrecision } from '../../server/retrieval/graph-precision.ts'
 import { LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
 import { searchChunks } from '../../server/retrieval/search.service.ts'
 import { ingestDeps, ingestInput, storedRows } from '../helpers/ingest-fixtures.ts'
@@ -45,8 +46,9 @@ describe('bulk load: the HNSW indexes are dropped for the load and always rebuil
     const { rows } = await withOwner(t.db, (tx) => tx.query(
       `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'chunks'::regclass AND pg_get_indexdef(indexrelid) LIKE '%USING hnsw%'
        ORDER BY 1`))
-    assert.deepEqual(rows.map((r) => r.def), VECTOR_INDEXES.map((x) => vectorIndexDefinition(x, 384)))
-    assert.match(rows[0]?.def, /\(\(embedding\)::halfvec\(384\)\) halfvec_cosine_ops/)
+    // Half precision on a server, full precision on PGlite (server/retrieval/graph-precision.ts), as migration 0018 chose.
+    assert.deepEqual(rows.map((r) => r.def), VECTOR_INDEXES.map((x) => vectorIndexDefinition(x, 384, graphPrecision(t.db.engine))))
+    assert.match(rows[0]?.def, t.db.engine === 'postgres' ? /\(\(embedding\)::halfvec\(384\)\) halfvec_cosine_ops/ : /\(embedding vector_cosine_ops\)/)
     assert.equal(await vectorIndexState(t.db), 'valid')
   })
 

@@ -5,6 +5,7 @@ import { ingestFile } from '../../ingest/pipeline.ts'
 import { reembedAll } from '../../ingest/reembed-job.ts'
 import { VECTOR_INDEXES, vectorIndexDefinition } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
+import { graphPrecision } from '../../server/retrieval/graph-precision.ts'
 import type { Embedder } from '../../server/llm/embeddings.ts'
 import { embedLexical, LocalHashEmbedder } from '../../server/llm/local-embedder.ts'
 import { checkEmbeddings, EmbeddingMismatchError } from '../../server/retrieval/embedding-check.ts'
@@ -41,7 +42,7 @@ async function state(t: TestDatabase) {
     const notNull = await tx.query(`SELECT attnotnull, atttypmod FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'`)
     const dims = notNull.rows[0].atttypmod
     // Each level graph is rebuilt over the column's current length (the half-precision cast names it).
-    const expected = VECTOR_INDEXES.map((x) => vectorIndexDefinition(x, dims)).sort()
+    const expected = VECTOR_INDEXES.map((x) => vectorIndexDefinition(x, dims, graphPrecision(t.db.engine))).sort()
     const index = defs.rowCount === VECTOR_INDEXES.length && JSON.stringify(defs.rows.map((r) => r.indexdef).sort()) === JSON.stringify(expected)
     return { models: models.rows, index, notNull: notNull.rows[0].attnotnull, dims }
   })

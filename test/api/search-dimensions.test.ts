@@ -8,6 +8,7 @@ import { seedDemoCorpus } from '../../server/demo/seed.ts'
 import { createEmbedder } from '../../server/llm/create-embedder.ts'
 import { scopeOf } from '../../server/policy/rule.ts'
 import { checkEmbeddings } from '../../server/retrieval/embedding-check.ts'
+import { graphPrecision } from '../../server/retrieval/graph-precision.ts'
 import { RETRIEVAL_DEFAULTS } from '../../server/retrieval/options.ts'
 import { useHnswScan, vectorCandidatesHnsw } from '../../server/retrieval/search.repo.ts'
 import { searchRoutes } from '../../server/retrieval/search.routes.ts'
@@ -56,7 +57,7 @@ describe('search and chat retrieval with EMBEDDINGS_DIMENSIONS 64', () => {
           return { rows: [] }
         },
       } as unknown as Tx
-      await vectorCandidatesHnsw(explaining, scope, `[${embedding.join(',')}]`, 40)
+      await vectorCandidatesHnsw(explaining, scope, `[${embedding.join(',')}]`, 40, graphPrecision(s.db.engine))
     })
     const plan = plans.join('\n')
     for (const level of [0, 1, 2]) assert.match(plan, new RegExp(`Index Scan using chunks_embedding_l${level}_idx`), plan)
