@@ -26,8 +26,8 @@ export const VECTOR_INDEXES: readonly VectorIndex[] = CLASSIFICATIONS.map((_, le
 
 /**
  * The index over a column of `dimensions` holding `precision` (server/retrieval/graph-precision.ts), as
- * pg_get_indexdef prints it (test/api/ingest-bulk.test.ts compares the two). The search's ORDER BY spells the same
- * expression (search.repo.ts vectorCandidatesHnsw).
+ * pg_get_indexdef prints it (test/api/ingest-bulk.test.ts compares the two). The search's ORDER BY is built from the
+ * same graphExpression (graphDistance, used by search.repo.ts vectorCandidatesHnsw).
  */
 export function vectorIndexDefinition(index: VectorIndex, dimensions: number, precision: GraphPrecision): string {
   const { expression, opclass } = graphExpression(precision, dimensions)

@@ -18,10 +18,23 @@ export function graphPrecision(engine: Database['engine']): GraphPrecision {
   return engine === 'postgres' ? 'half' : 'full'
 }
 
-/** The indexed expression and its operator class, over a column of `dimensions`. */
-export function graphExpression(precision: GraphPrecision, dimensions: number): { expression: string; opclass: string } {
+/** The indexed expression over `column` and its operator class, for a column of `dimensions`. */
+export function graphExpression(
+  precision: GraphPrecision, dimensions: number, column = 'embedding',
+): { expression: string; opclass: string } {
   if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`invalid dimensions ${dimensions}`)
+  if (!/^[a-z_]+(\.[a-z_]+)?$/.test(column)) throw new RangeError(`invalid column reference ${column}`)
   return precision === 'half'
-    ? { expression: `(embedding)::halfvec(${dimensions})`, opclass: 'halfvec_cosine_ops' }
-    : { expression: 'embedding', opclass: 'vector_cosine_ops' }
+    ? { expression: `(${column})::halfvec(${dimensions})`, opclass: 'halfvec_cosine_ops' }
+    : { expression: column, opclass: 'vector_cosine_ops' }
+}
+
+/**
+ * The ORDER BY term a level index serves: its indexed expression over `column`, compared with the query vector
+ * `param` cast to the same type. Built from graphExpression, so the search and the index can never spell it apart.
+ */
+export function graphDistance(precision: GraphPrecision, dimensions: number, column: string, param: string): string {
+  if (!/^\$[1-9][0-9]*$/.test(param)) throw new RangeError(`invalid parameter reference ${param}`)
+  const { expression } = graphExpression(precision, dimensions, column)
+  return `${expression} <=> ${param}::${precision === 'half' ? `halfvec(${dimensions})` : 'vector'}`
 }

@@ -1,7 +1,7 @@
 import type { AccessScope, Tx } from '../db/tx.ts'
 import { accessPredicate } from '../policy/sql.ts'
 import { countsByLevel } from '../policy/levels.ts'
-import type { GraphPrecision } from './graph-precision.ts'
+import { graphDistance, type GraphPrecision } from './graph-precision.ts'
 
 /**
  * TEST SEAM, NEVER FOR PRODUCTION CODE. A repository call whose options carry this symbol key runs WITHOUT the
@@ -55,23 +55,23 @@ function rule(alias: string, scope: AccessScope, firstParam: number, seams: Repo
 }
 
 /**
- * Approximate route over the given classification levels: for each level `ORDER BY embedding::halfvec(n) <=> $1`
- * over that level's chunks (`embedding <=> $1` where the graphs hold full precision, graph-precision.ts), so the
- * planner serves it from the level's partial HNSW index (migrations/0015 and 0018; the literal `classification = n`
- * matches the index predicate, the cast its expression). Each index is scanned first and the rule filters
+ * Approximate route over the given classification levels: for each level ORDER BY the level index's expression
+ * against the query (graph-precision.ts graphDistance: `embedding::halfvec(n) <=> $1::halfvec(n)` on a server,
+ * `embedding <=> $1` where the graphs hold full precision) over that level's chunks, so the planner serves it from the
+ * level's partial HNSW index (migrations/0015 and 0018; the literal `classification = n` matches the index predicate,
+ * the cast its expression). `dimensions` is the length of `embedding`, which searchChunks has checked. Each index is scanned first and the rule filters
  * afterwards; hnsw.iterative_scan (set by useHnswScan) keeps each scan going until `depth` permitted rows are found.
  * Half-precision graphs order by half-precision distance; the distance returned is always computed at full
  * precision, so candidates are ranked as the exact route ranks them. All levels go in one statement; with
  * relaxed ordering rows may come slightly out of order, so they are sorted here.
  */
 export async function vectorCandidatesHnsw(
-  tx: Tx, scope: AccessScope, embedding: string, depth: number, precision: GraphPrecision, seams: RepoSeams = {},
-  levels: readonly number[] = levelsFor(scope, seams),
+  tx: Tx, scope: AccessScope, embedding: string, dimensions: number, depth: number, precision: GraphPrecision,
+  seams: RepoSeams = {}, levels: readonly number[] = levelsFor(scope, seams),
 ) {
   if (levels.length === 0) return []
   const p = rule('c', scope, 3, seams)
-  const half = `halfvec(${dimensionsOf(embedding)})`
-  const order = precision === 'half' ? `c.embedding::${half} <=> $1::${half}` : 'c.embedding <=> $1::vector'
+  const order = graphDistance(precision, dimensions, 'c.embedding', '$1')
   const perLevel = levels.map((level) =>
     `(SELECT c.chunk_id, c.document_id, c.classification, c.embedding <=> $1::vector AS distance FROM chunks c
       WHERE c.classification = ${levelLiteral(level)} AND ${p.text}
@@ -93,16 +93,6 @@ export async function vectorCandidatesHnsw(
 export function levelsFor(scope: AccessScope, seams: RepoSeams = {}): number[] {
   const top = seams[UNSAFE_OMIT_QUERY_PREDICATE] === true ? 3 : scope.clearance
   return Array.from({ length: Math.max(0, top + 1) }, (_, i) => i)
-}
-
-/**
- * The length of a vector literal such as `[0.1,0.2]`, for the half-precision cast that names the index expression.
- * Counted, not passed in: the cast must have exactly the literal's length, and only an integer reaches the statement.
- */
-function dimensionsOf(embedding: string): number {
-  let n = 1
-  for (let i = 0; i < embedding.length; i++) if (embedding.charCodeAt(i) === 44) n++
-  return n
 }
 
 /** A level as SQL text: only the integers 0 to 3 ever reach a statement. */

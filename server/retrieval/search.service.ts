@@ -97,7 +97,8 @@ export async function searchChunks(
 ): Promise<SearchResult> {
   const opts = resolveOptions(overrides)
   const k = checkK(query.k ?? opts.k)
-  const embedding = vectorParam(query.embedding, query.dimensions ?? EMBEDDING_DIMENSIONS)
+  const dimensions = query.dimensions ?? EMBEDDING_DIMENSIONS
+  const embedding = vectorParam(query.embedding, dimensions)
   const text = cleanText(query.text)
   const depth = Math.max(opts.candidateDepth, k)
   const scope = scopeOf(subject)
@@ -124,7 +125,7 @@ export async function searchChunks(
   const plan = planLevels(reachable, tenantByLevel, opts)
 
   const [vector, textList] = await Promise.all([
-    read((tx) => vectorLeg(tx, scope, embedding, depth, plan, opts, graphPrecision(db.engine), seams)),
+    read((tx) => vectorLeg(tx, scope, { embedding, dimensions }, depth, plan, opts, graphPrecision(db.engine), seams)),
     text ? read((tx) => repo.textCandidates(tx, scope, text, depth, visible < TEXT_OVER_VISIBLE_BELOW ? 'visible' : 'all', seams)) : [],
   ])
   const fused = fuseReciprocalRank(vector.list.map((c) => c.chunkId), textList.map((c) => c.chunkId), k)
@@ -148,14 +149,15 @@ export async function searchChunks(
  * scan came back short, needsExactFallback) scored exactly, merged with the HNSW candidates' siblings.
  */
 async function vectorLeg(
-  tx: Tx, scope: AccessScope, embedding: string, depth: number, planned: LevelPlan, opts: RetrievalOptions, precision: GraphPrecision,
-  seams: repo.RepoSeams,
+  tx: Tx, scope: AccessScope, query: { embedding: string; dimensions: number }, depth: number, planned: LevelPlan,
+  opts: RetrievalOptions, precision: GraphPrecision, seams: repo.RepoSeams,
 ): Promise<{ list: repo.VectorCandidate[]; route: Route }> {
+  const { embedding, dimensions } = query
   const exactLevels = [...planned.exact]
   let approximate: repo.HnswCandidate[] = []
   if (planned.hnsw.length > 0) {
     await repo.useHnswScan(tx, opts)
-    approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, depth, precision, seams, planned.hnsw)
+    approximate = await repo.vectorCandidatesHnsw(tx, scope, embedding, dimensions, depth, precision, seams, planned.hnsw)
     const short = planned.hnsw.filter((level) => needsExactFallback(approximate.filter((c) => c.level === level).length, depth))
     if (short.length > 0) {
       approximate = approximate.filter((c) => !short.includes(c.level))

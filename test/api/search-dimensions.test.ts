@@ -57,7 +57,7 @@ describe('search and chat retrieval with EMBEDDINGS_DIMENSIONS 64', () => {
           return { rows: [] }
         },
       } as unknown as Tx
-      await vectorCandidatesHnsw(explaining, scope, `[${embedding.join(',')}]`, 40, graphPrecision(s.db.engine))
+      await vectorCandidatesHnsw(explaining, scope, `[${embedding.join(',')}]`, embedding.length, 40, graphPrecision(s.db.engine))
     })
     const plan = plans.join('\n')
     for (const level of [0, 1, 2]) assert.match(plan, new RegExp(`Index Scan using chunks_embedding_l${level}_idx`), plan)

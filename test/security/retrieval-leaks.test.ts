@@ -92,7 +92,7 @@ describe('retrieval leak matrix (192 planted documents x 6 principals)', () => {
           [scope.tenantId],
         )
         return {
-          hnsw: (await vectorCandidatesHnsw(tx, scope, q, 500, graphPrecision(t.db.engine), seams)).map((c) => c.chunkId).sort(),
+          hnsw: (await vectorCandidatesHnsw(tx, scope, q, 384, 500, graphPrecision(t.db.engine), seams)).map((c) => c.chunkId).sort(),
           exact: (await vectorCandidatesExact(tx, scope, q, 500, seams)).map((c) => c.chunkId).sort(),
           siblings: (await vectorCandidatesOfDocuments(tx, scope, q, allDocuments, 500, 10_000, seams)).map((c) => c.chunkId).sort(),
           textAll: (await textCandidates(tx, scope, everyToken, 500, 'all', seams)).map((c) => c.chunkId).sort(),

@@ -5,7 +5,7 @@ import { withOwner, withPrincipal, type AccessScope, type Tx } from '../../serve
 import { classificationAt } from '../../server/policy/levels.ts'
 import { canSee, scopeOf, type Subject } from '../../server/policy/rule.ts'
 import { accessPredicate } from '../../server/policy/sql.ts'
-import { graphPrecision } from '../../server/retrieval/graph-precision.ts'
+import { graphDistance, graphPrecision } from '../../server/retrieval/graph-precision.ts'
 import { RETRIEVAL_DEFAULTS } from '../../server/retrieval/options.ts'
 import {
   useHnswScan, vectorCandidatesExact, vectorCandidatesHnsw, vectorCandidatesOfDocuments,
@@ -104,7 +104,7 @@ describe('retrieval recall under selective filters (20k chunks)', () => {
           // Level 1 (internal), where all of this principal's chunks are: the literal and the indexed expression let
           // the level's index serve it.
           `SELECT c.chunk_id FROM chunks c WHERE c.classification = 1 AND ${p.text}
-           ORDER BY ${graphPrecision(t.db.engine) === 'half' ? 'c.embedding::halfvec(384) <=> $1::halfvec(384)' : 'c.embedding <=> $1::vector'}
+           ORDER BY ${graphDistance(graphPrecision(t.db.engine), 384, 'c.embedding', '$1')}
            LIMIT ${K}`,
           [literal(q), ...p.values],
         )
@@ -136,7 +136,7 @@ describe('retrieval recall under selective filters (20k chunks)', () => {
   it('when the HNSW route is planned, then the HNSW index serves it; the exact route never touches that index', async () => {
     const hnsw = await planOf(t, principalFor(0.01), async (tx, scope) => {
       await useHnswScan(tx, RETRIEVAL_DEFAULTS)
-      await vectorCandidatesHnsw(tx, scope, literal(QUERIES[0] as number[]), 40, graphPrecision(t.db.engine))
+      await vectorCandidatesHnsw(tx, scope, literal(QUERIES[0] as number[]), 384, 40, graphPrecision(t.db.engine))
     })
     assert.match(hnsw, /Index Scan using chunks_embedding_l1_idx/)
     assert.doesNotMatch(hnsw, /Sort/)
