@@ -26,7 +26,11 @@ async function checkpoints(db: Database): Promise<Array<{ tenant_id: string; seq
   return rows.map((r) => ({ tenant_id: r.tenant_id, seq: Number(r.seq), key_id: r.key_id }))
 }
 
-/** Makes the job due now, as if its interval had passed. */
+/**
+ * Makes the job due now, as if its interval had passed. Call it before startCheckpointScheduler, never between the
+ * start and runNow: the scheduler's first poll fires on the next turn of the event loop, and if its claim saw the job
+ * not yet due while an awaited makeDue was in flight, the test's runNow would join that empty pass.
+ */
 const makeDue = (db: Database) => withOwner(db, (tx) => tx.query(`UPDATE job_leases SET next_run_at = now() - interval '1 second'`))
 
 /**
@@ -112,9 +116,9 @@ describe('scheduled audit checkpoints under the local key provider', () => {
     await appendEvents(t.db, 'globex', 1, 3)
     await asMaintenance(t.db, 'acme', (tx) => tx.query(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 8`))
     const { logger, lines } = memoryLogger()
+    await makeDue(t.db)
     const s = startCheckpointScheduler({ db: t.db, signer: kms, logger, intervalMs: HOUR, pollMs: HOUR })
     try {
-      await makeDue(t.db)
       assert.deepEqual(await s.runNow(), { chains: 2, checkpointed: 1, empty: 0, failed: 1, complete: true })
       assert.deepEqual((await checkpoints(t.db)).map((c) => `${c.tenant_id}:${c.seq}`), ['acme:5', 'acme:7', 'globex:3', 'globex:4'])
       assert.ok(lines.some((l) => l.includes('"tenantId":"acme"') && l.includes('audit_chain_broken')))
@@ -132,8 +136,8 @@ describe('scheduled audit checkpoints under the local key provider', () => {
   })
 
   it('when the tail after a scheduled checkpoint is deleted, then the CLI reports the chain truncated and exits 1', async () => {
-    const s = startCheckpointScheduler({ db: t.db, signer: kms, logger: memoryLogger().logger, intervalMs: HOUR, pollMs: HOUR })
     await makeDue(t.db)
+    const s = startCheckpointScheduler({ db: t.db, signer: kms, logger: memoryLogger().logger, intervalMs: HOUR, pollMs: HOUR })
     await s.runNow()
     await s.stop()
     await appendEvents(t.db, 'acme', 2, 8)
@@ -156,8 +160,8 @@ describe('scheduled audit checkpoints under the local key provider', () => {
 
   it('when the chain is long, then the request-path verifier walks it in slices and still finds every checkpoint', async () => {
     await appendEvents(t.db, 'sliced', 23)
-    const s = startCheckpointScheduler({ db: t.db, signer: kms, logger: memoryLogger().logger, intervalMs: HOUR, pollMs: HOUR })
     await makeDue(t.db)
+    const s = startCheckpointScheduler({ db: t.db, signer: kms, logger: memoryLogger().logger, intervalMs: HOUR, pollMs: HOUR })
     await s.runNow()
     await s.stop()
     const intact = await verifyTenantChain(t.db, 'sliced', [kms], { sliceEntries: 4 })
