@@ -13,11 +13,15 @@ import { collectFiles, readCapped, type CliFile } from './cli-files.ts'
 import { ingestMany, type ItemOutcome } from './ingest-many.ts'
 import { createPreparePool, defaultWorkerCount, type PreparePool } from './prepare-pool.ts'
 import type { IngestResult, IngestStatus } from './types.ts'
-import { ensureVectorIndex, withDeferredVectorIndex } from './vector-index.ts'
+import { ensureVectorIndex, vectorIndexState, withDeferredVectorIndex } from './vector-index.ts'
 
 /**
  * `npm run ingest -- --tenant <t> --classification <level> [--department <d>]... [--allow <user:ID|group:NAME>]...
- * [--title <t>] [--bulk | --no-bulk] [--workers <n>] <file-or-folder>...`
+ * [--title <t>] [--bulk | --no-bulk] [--workers <n>] <file-or-folder>...`, or `npm run ingest -- --indexes-only`
+ *
+ * Every run first repairs the vector indexes (ensureVectorIndex): it builds missing ones and rebuilds a level's graph
+ * that incremental ingest has grown past the large-level size. `--indexes-only` does only that, for deployments that
+ * ingest through the admin API.
  *
  * Exit codes: 0 all files stored or unchanged, 1 a file was rejected or failed (or the start-up checks failed),
  * 2 usage or configuration error, 3 the embedded database is in use by a running server, 130 interrupted (SIGINT or
@@ -26,7 +30,8 @@ import { ensureVectorIndex, withDeferredVectorIndex } from './vector-index.ts'
  */
 const USAGE = `usage: npm run ingest -- --tenant <tenant> --classification <public|internal|confidential|restricted>
          [--department <name>]... [--allow <user:ID|group:NAME>]... [--title <title>]
-         [--bulk | --no-bulk] [--workers <n>] <file-or-folder>...`
+         [--bulk | --no-bulk] [--workers <n>] <file-or-folder>...
+       npm run ingest -- --indexes-only`
 const ACTOR = 'cli:ingest'
 
 class UsageError extends Error {}
@@ -45,6 +50,7 @@ function parse(argv: string[]) {
       bulk: { type: 'boolean', default: false },
       'no-bulk': { type: 'boolean', default: false },
       workers: { type: 'string' },
+      'indexes-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -65,9 +71,13 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`)
       return 0
     }
+    config = loadConfig()
+    if (args['indexes-only']) {
+      if (args.paths.length > 0 || argv.length > 1) throw new UsageError('--indexes-only takes no other option or file')
+      return await indexesOnly(config)
+    }
     if (!args.tenant) throw new UsageError('--tenant is required')
     if (args.paths.length === 0) throw new UsageError('give at least one file or folder')
-    config = loadConfig()
     // Attribute mistakes are the operator's: report them once, before touching the database.
     validateAttributes({ ...inputFor(args), bytes: Buffer.alloc(0), fileName: 'x', source: 'x' }, config)
     files = collectFiles(args.paths)
@@ -122,6 +132,27 @@ async function main(argv: string[]): Promise<number> {
     await db.close()
     // Only now: embedded PGlite runs queries on this thread, so a signal may wait until here to be handled.
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
+  }
+}
+
+/** `--indexes-only`: the start-up repair of every run, alone; 0 when the indexes are complete afterwards. */
+async function indexesOnly(config: Config): Promise<number> {
+  let db: Database
+  try {
+    db = await openMigratedDatabase(config, 'npm run ingest')
+  } catch (err) {
+    process.stderr.write(`ingest: ${(err as Error).message}\n`)
+    return err instanceof EmbeddedDatabaseBusyError ? 3 : 1
+  }
+  try {
+    const log = (message: string) => process.stdout.write(`${message}\n`)
+    if (!(await ensureVectorIndex(db, { log }))) log('vector indexes: complete, each built for its level\'s size')
+    return (await vectorIndexState(db)) === 'valid' ? 0 : 1
+  } catch (err) {
+    process.stderr.write(`ingest: ${oneLine(err)}\n`)
+    return 1
+  } finally {
+    await db.close()
   }
 }
 

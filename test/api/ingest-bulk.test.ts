@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { ingestMany } from '../../ingest/ingest-many.ts'
 import type { IngestInput } from '../../ingest/types.ts'
 import {
-  chooseBuildWorkers, ensureVectorIndex, parallelBuildIsSafe, VECTOR_INDEXES, vectorIndexDefinition, vectorIndexState, withDeferredVectorIndex,
+  chooseBuildWorkers, countChunksByLevel, ensureVectorIndex, LARGE_LEVEL_EF_CONSTRUCTION, outgrownVectorIndexes, parallelBuildIsSafe,
+  VECTOR_INDEXES, vectorIndexDefinition, vectorIndexState, withDeferredVectorIndex, type VectorIndex,
 } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import { graphPrecision } from '../../server/retrieval/graph-precision.ts'
@@ -100,6 +101,43 @@ describe('bulk load: the HNSW indexes are dropped for the load and always rebuil
     assert.equal(await vectorIndexState(t.db), 'invalid')
     assert.equal(await ensureVectorIndex(t.db), true)
     assert.equal(await vectorIndexState(t.db), 'valid')
+  })
+
+  it('when a level outgrows the large-level size, then ensureVectorIndex rebuilds its graph denser beside the one in use; a failed rebuild keeps the old one', async () => {
+    const counts = await withOwner(t.db, countChunksByLevel)
+    // The threshold lowered to the largest level's size: that level has outgrown its default-built graph, no other has.
+    const largeLevelChunks = Math.max(...counts)
+    const level = counts.indexOf(largeLevelChunks)
+    const index = VECTOR_INDEXES[level] as VectorIndex
+    assert.ok(largeLevelChunks > 0 && counts.filter((n) => n === largeLevelChunks).length === 1, String(counts))
+    const graphs = async () => (await withOwner(t.db, (tx) => tx.query<{ def: string; oid: number }>(
+      `SELECT pg_get_indexdef(c.oid) AS def, c.oid::int AS oid FROM pg_class c
+       WHERE c.relname = ANY ($1::text[]) AND c.relkind = 'i' ORDER BY c.relname`, [VECTOR_INDEXES.map((x) => x.name)]))).rows
+    const answers = await Promise.all([topDocument(t, 'orchard2'), topDocument(t, 'canal139')])
+    const old = await graphs()
+    assert.deepEqual((await outgrownVectorIndexes(t.db, { largeLevelChunks })).map((x) => [x.name, x.chunks]), [[index.name, largeLevelChunks]])
+    assert.deepEqual(await outgrownVectorIndexes(t.db), [], 'no level is near the real threshold')
+
+    // The replacement's name taken: its CREATE INDEX fails, and the graph in use must stay.
+    await withOwner(t.db, (tx) => tx.query(`CREATE TABLE ${index.name}_next (x int)`))
+    try {
+      await assert.rejects(ensureVectorIndex(t.db, { largeLevelChunks }), /already exists/)
+    } finally {
+      await withOwner(t.db, (tx) => tx.query(`DROP TABLE ${index.name}_next`))
+    }
+    assert.deepEqual(await graphs(), old)
+
+    const messages: string[] = []
+    assert.equal(await ensureVectorIndex(t.db, { largeLevelChunks, log: (m) => messages.push(m) }), true)
+    assert.match(messages.join('\n'), new RegExp(`level has grown to ${largeLevelChunks} chunks: rebuilding its vector index with ef_construction 200`))
+    const rebuilt = await graphs()
+    assert.deepEqual(rebuilt.map((r) => r.def),
+      VECTOR_INDEXES.map((x) => vectorIndexDefinition(x, 384, graphPrecision(t.db.engine), x.level === level ? LARGE_LEVEL_EF_CONSTRUCTION : undefined)))
+    assert.match(rebuilt[level]?.def ?? '', / WITH \(ef_construction='200'\) WHERE /)
+    assert.deepEqual(rebuilt.map((r, i) => r.oid === old[i]?.oid), VECTOR_INDEXES.map((x) => x.level !== level), 'only the outgrown graph is replaced')
+    assert.equal(await vectorIndexState(t.db), 'valid')
+    assert.deepEqual(await Promise.all([topDocument(t, 'orchard2'), topDocument(t, 'canal139')]), answers)
+    assert.equal(await ensureVectorIndex(t.db, { largeLevelChunks }), false, 'a graph built for its size is left alone')
   })
 
   it('when the index is built, then the table keeps the parallel_workers setting it had', async () => {

@@ -141,6 +141,20 @@ describe('npm run ingest: bulk mode and the vector index', { skip: serverUrl ? '
     assert.equal(await withDb(vectorIndexState), 'valid')
   })
 
+  it('when run with --indexes-only, then it repairs the indexes without ingesting; with a file too, it is a usage error', async () => {
+    await withDb((db) => withOwner(db, (tx) => tx.query(`DROP INDEX ${VECTOR_INDEXES[2]?.name}`)))
+    const repair = await runCli(root, dataDir, ['--indexes-only'])
+    assert.equal(repair.code, 0, repair.stderr)
+    assert.match(repair.stdout, /^building 1 vector index /m)
+    assert.doesNotMatch(repair.stdout, /added|unchanged/)
+    assert.equal(await withDb(vectorIndexState), 'valid')
+    const again = await runCli(root, dataDir, ['--indexes-only'])
+    assert.deepEqual([again.code, again.stdout], [0, "vector indexes: complete, each built for its level's size\n"])
+    const mixed = await runCli(root, dataDir, ['--indexes-only', 'docs/a.md'])
+    assert.equal(mixed.code, 2)
+    assert.match(mixed.stderr, /--indexes-only takes no other option or file/)
+  })
+
   it('when a bulk load is interrupted, then it exits 130 with the index rebuilt and every stored document whole', async () => {
     const child = spawn(process.execPath, ['--import', TSX, CLI, '--tenant', 'acme', '--classification', 'internal', '--bulk', 'many'], {
       cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir },
