@@ -1,14 +1,13 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadConfig, type Config } from '../server/config.ts'
-import { openMigratedDatabase } from '../server/db/bootstrap.ts'
-import { EmbeddedDatabaseBusyError } from '../server/db/embedded-lock.ts'
 import type { Database } from '../server/db/pool.ts'
 import { AppError } from '../server/errors.ts'
 import { createEmbedder } from '../server/llm/create-embedder.ts'
 import { checkEmbeddings } from '../server/retrieval/embedding-check.ts'
 import { validateAttributes } from './attributes.ts'
 import { estimateChunks, useBulk, type BulkChoice } from './bulk-mode.ts'
+import { openCliDatabase } from './cli-database.ts'
 import { collectFiles, readCapped, type CliFile } from './cli-files.ts'
 import { ingestMany, type ItemOutcome } from './ingest-many.ts'
 import { createPreparePool, defaultWorkerCount, type PreparePool } from './prepare-pool.ts'
@@ -89,13 +88,10 @@ async function main(argv: string[]): Promise<number> {
 
   // Workers load their modules while the database opens and migrates.
   const pool = createPreparePool(files.length > 1 ? args.workers : 0)
-  let db: Database
-  try {
-    db = await openMigratedDatabase(config, 'npm run ingest')
-  } catch (err) {
+  const db = await openCliDatabase(config, 'npm run ingest', 'ingest')
+  if (typeof db === 'number') {
     await pool.close()
-    process.stderr.write(`ingest: ${(err as Error).message}\n`)
-    return err instanceof EmbeddedDatabaseBusyError ? 3 : 1
+    return db
   }
   const stop = new AbortController()
   const onSignal = () => {
@@ -137,13 +133,8 @@ async function main(argv: string[]): Promise<number> {
 
 /** `--indexes-only`: the start-up repair of every run, alone; 0 when the indexes are complete afterwards. */
 async function indexesOnly(config: Config): Promise<number> {
-  let db: Database
-  try {
-    db = await openMigratedDatabase(config, 'npm run ingest')
-  } catch (err) {
-    process.stderr.write(`ingest: ${(err as Error).message}\n`)
-    return err instanceof EmbeddedDatabaseBusyError ? 3 : 1
-  }
+  const db = await openCliDatabase(config, 'npm run ingest', 'ingest')
+  if (typeof db === 'number') return db
   try {
     const log = (message: string) => process.stdout.write(`${message}\n`)
     if (!(await ensureVectorIndex(db, { log }))) log('vector indexes: complete, each built for its level\'s size')

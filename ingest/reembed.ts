@@ -1,8 +1,6 @@
 import { loadConfig, type Config } from '../server/config.ts'
-import { openMigratedDatabase } from '../server/db/bootstrap.ts'
-import { EmbeddedDatabaseBusyError } from '../server/db/embedded-lock.ts'
-import type { Database } from '../server/db/pool.ts'
 import { createEmbedder } from '../server/llm/create-embedder.ts'
+import { openCliDatabase } from './cli-database.ts'
 import { reembedAll } from './reembed-job.ts'
 
 /**
@@ -22,13 +20,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`reembed: ${(err as Error).message}\n`)
     return 2
   }
-  let db: Database
-  try {
-    db = await openMigratedDatabase(config, 'npm run reembed')
-  } catch (err) {
-    process.stderr.write(`reembed: ${(err as Error).message}\n`)
-    return err instanceof EmbeddedDatabaseBusyError ? 3 : 1
-  }
+  const db = await openCliDatabase(config, 'npm run reembed', 'reembed')
+  if (typeof db === 'number') return db
   try {
     const embedder = createEmbedder(config)
     let lastPrinted = 0

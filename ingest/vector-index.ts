@@ -26,12 +26,13 @@ export const VECTOR_INDEXES: readonly VectorIndex[] = CLASSIFICATIONS.map((_, le
 
 /**
  * From this many chunks a level's graph is built with {@link LARGE_LEVEL_EF_CONSTRUCTION} candidates per insertion
- * instead of pgvector's default 64. Measured on the 1M-chunk bench corpus (README, "Retrieval routes"): with the
- * default, the 99k-chunk level graph left some chunks unreachable from the rest of their neighbourhood (neighbour
- * pruning drops their in-edges), and principals who may see 5% of the chunks lost recall@10 (mean 0.958, minimum
- * 0.5); built with 200, the same graph gave 0.999 and 0.9. Raising m instead (32) did not help. A 9.9k-chunk level
- * reached recall 1.0 at every visible fraction with the default, and the denser build costs about six times as much
- * per chunk, so small levels keep the default and bulk loads of a few thousand chunks stay fast.
+ * instead of pgvector's default 64. Measured on the 1M-chunk bench corpus (README, Retrieval): with the default,
+ * the 99k-chunk level graph left some chunks unreachable from the rest of their neighbourhood (neighbour pruning
+ * drops their in-edges), and principals who may see 5% of the chunks lost recall@10 (mean 0.958, minimum 0.5);
+ * built with 200, the same graph gave 0.999 and 0.9. Raising m instead (32) did not help. A 9.9k-chunk level
+ * reached recall 1.0 at every visible fraction over the benchmark's 100 queries with the default, and the denser
+ * build costs about six times as much per chunk, so levels below the size keep the default and their bulk loads
+ * stay at ingestion's throughput target.
  */
 export const LARGE_LEVEL_CHUNKS = 50_000
 export const LARGE_LEVEL_EF_CONSTRUCTION = 200
@@ -121,13 +122,15 @@ async function indexStates(db: Database): Promise<VectorIndexState[]> {
 /**
  * The valid level graphs that were built for a smaller level: built with the default ef_construction, their level
  * has since grown past the large-level size through incremental ingest (which adds to a graph, never rebuilds it).
- * Counting is a scan of chunks, skipped when no valid graph has the default setting.
+ * Every ingest run asks, so the sizes come from the documents' chunk counts (one row per document) rather than from
+ * counting chunks; chunks carry their document's classification.
  */
 export async function outgrownVectorIndexes(db: Database, opts: Pick<VectorIndexOptions, 'largeLevelChunks'> = {}): Promise<Array<VectorIndex & { chunks: number }>> {
   const states = await levelIndexStates(db)
   const candidates = VECTOR_INDEXES.filter((x) => states[x.level]?.state === 'valid' && states[x.level]?.efConstruction === undefined)
   if (candidates.length === 0) return []
-  const counts = await chunksByLevel(db)
+  const counts = await withOwner(db, async (tx) => countsByLevel((await tx.query<{ level: number; n: string }>(
+    `SELECT classification AS level, sum(chunk_count) AS n FROM documents GROUP BY classification`)).rows))
   return candidates
     .map((x) => ({ ...x, chunks: counts[x.level] ?? 0 }))
     .filter((x) => efConstructionFor(x.chunks, opts.largeLevelChunks) !== undefined)
@@ -170,7 +173,9 @@ export async function ensureVectorIndex(db: Database, opts: VectorIndexOptions =
   const outgrown = await outgrownVectorIndexes(db, opts)
   if (complete && outgrown.length === 0) return false
   if (await bulkLoadRunning(db)) {
-    opts.log?.('the vector indexes are missing because a bulk load is running; that load rebuilds them when it ends')
+    opts.log?.(complete
+      ? 'a bulk load is running; it builds every level index for its size when it ends'
+      : 'the vector indexes are missing because a bulk load is running; that load rebuilds them when it ends')
     return false
   }
   if (!complete) await rebuild(db, opts)

@@ -77,7 +77,8 @@ export function vectorEmbeddings(vectors: ReadonlyMap<string, number[]>) {
  * Opens the store on its own table, created by PGVectorStore.initialize (id, text, metadata, embedding vector(384))
  * and filled with the same chunk ids, text, vectors and access attributes as chunks (copied in SQL: inserting 100k
  * rows through addVectors would only measure the load). Its HNSW index comes from createHnswIndex with LangChain's
- * defaults (m 16, ef_construction 64), the same as ours, built with `buildOptions` (PostgreSQL startup options).
+ * defaults (m 16, ef_construction 64), what ours use for levels under 50k chunks, built with `buildOptions` (PostgreSQL
+ * startup options).
  * Searches run on a pool with `queryOptions`. The table is reused while the corpus key is unchanged.
  */
 export async function openLangchainStore(

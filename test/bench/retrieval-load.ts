@@ -62,7 +62,8 @@ export async function loadCorpus(
   const loadSeconds = (Date.now() - started) / 1000
   log(`building the HNSW indexes over ${loaded} chunks`)
   const indexStarted = Date.now()
-  // The definitions of migrations/0015 (HNSW m = 16, ef_construction = 64), built as a bulk ingest builds them.
+  // The definitions of migrations/0015 and 0018, built as a bulk ingest builds them: m 16, and ef_construction 64, or
+  // 200 for a level of LARGE_LEVEL_CHUNKS or more (ingest/vector-index.ts).
   await ensureVectorIndex(db, { maxMemoryMb: BUILD_MEMORY_MB, log })
   const client = await db.ownerPool.connect()
   try {
