@@ -17,7 +17,8 @@ export interface Embedder {
 /**
  * Largest magnitude an embedding component may have: on a PostgreSQL server the HNSW graphs index the vectors cast
  * to half precision (migrations/0018, server/retrieval/graph-precision.ts), and the cast refuses anything larger. The
- * limit holds on embedded PGlite too, whose graphs keep full precision, so a database can move to a server. Models emit values far inside it (unit-length
- * vectors stay within ±1), so a vector beyond it is a provider fault, refused before anything is stored.
+ * limit holds on embedded PGlite too, whose graphs keep full precision, so a database can move to a server. Models
+ * emit values far inside it (unit-length vectors stay within ±1), so a vector beyond it is a provider fault, refused
+ * before anything is stored.
  */
 export const MAX_EMBEDDING_COMPONENT = 65504

@@ -59,8 +59,9 @@ function rule(alias: string, scope: AccessScope, firstParam: number, seams: Repo
  * against the query (graph-precision.ts graphDistance: `embedding::halfvec(n) <=> $1::halfvec(n)` on a server,
  * `embedding <=> $1` where the graphs hold full precision) over that level's chunks, so the planner serves it from the
  * level's partial HNSW index (migrations/0015 and 0018; the literal `classification = n` matches the index predicate,
- * the cast its expression). `dimensions` is the length of `embedding`, which searchChunks has checked. Each index is scanned first and the rule filters
- * afterwards; hnsw.iterative_scan (set by useHnswScan) keeps each scan going until `depth` permitted rows are found.
+ * the cast its expression). `dimensions` is the length of `embedding`, which searchChunks has checked. Each index
+ * is scanned first and the rule filters afterwards; hnsw.iterative_scan (set by useHnswScan) keeps each scan going
+ * until `depth` permitted rows are found.
  * Half-precision graphs order by half-precision distance; the distance returned is always computed at full
  * precision, so candidates are ranked as the exact route ranks them. All levels go in one statement; with
  * relaxed ordering rows may come slightly out of order, so they are sorted here.
