@@ -137,8 +137,10 @@ async function indexesOnly(config: Config): Promise<number> {
   if (typeof db === 'number') return db
   try {
     const log = (message: string) => process.stdout.write(`${message}\n`)
-    if (!(await ensureVectorIndex(db, { log }))) log('vector indexes: complete, each built for its level\'s size')
-    return (await vectorIndexState(db)) === 'valid' ? 0 : 1
+    const built = await ensureVectorIndex(db, { log })
+    const complete = (await vectorIndexState(db)) === 'valid'
+    if (complete && !built) log('vector indexes: complete, each built for its level\'s size')
+    return complete ? 0 : 1
   } catch (err) {
     process.stderr.write(`ingest: ${oneLine(err)}\n`)
     return 1
