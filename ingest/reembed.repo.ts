@@ -1,6 +1,6 @@
 import type { Tx } from '../server/db/tx.ts'
 import type { GraphPrecision } from '../server/retrieval/graph-precision.ts'
-import { countChunksByLevel, createVectorIndex, VECTOR_INDEXES } from './vector-index.ts'
+import { countChunksByLevel, createVectorIndex, VECTOR_INDEXES } from './vector-index-definition.ts'
 
 /** The HNSW indexes of migrations/0015 and 0018, dropped before a re-embed and recreated after it at the column's length. */
 async function dropVectorIndexes(tx: Tx): Promise<void> {
@@ -41,8 +41,8 @@ export async function dropIndex(tx: Tx): Promise<void> {
 }
 
 /**
- * Restores NOT NULL and the HNSW indexes, each built for its level's size (vector-index.ts efConstructionFor);
- * idempotent, so an interrupted run finishes on the next one.
+ * Restores NOT NULL and the HNSW indexes, each built for its level's size (vector-index-definition.ts
+ * efConstructionFor); idempotent, so an interrupted run finishes on the next one.
  */
 export async function finishColumn(tx: Tx, precision: GraphPrecision): Promise<void> {
   await tx.query(`ALTER TABLE chunks ALTER COLUMN embedding SET NOT NULL`)

@@ -1,8 +1,11 @@
 import type { Database } from '../server/db/pool.ts'
-import { withOwner, type Tx } from '../server/db/tx.ts'
+import { withOwner } from '../server/db/tx.ts'
 import { CLASSIFICATIONS, countsByLevel } from '../server/policy/levels.ts'
-import { embeddingColumnDimensions } from '../server/retrieval/embedding-status.repo.ts'
-import { graphExpression, graphPrecision, type GraphPrecision } from '../server/retrieval/graph-precision.ts'
+import { graphPrecision } from '../server/retrieval/graph-precision.ts'
+import { chooseBuildWorkers, parallelBuildIsSafe } from './hnsw-build-workers.ts'
+import {
+  countChunksByLevel, createVectorIndex, efConstructionFor, LARGE_LEVEL_EF_CONSTRUCTION, VECTOR_INDEXES, type VectorIndex,
+} from './vector-index-definition.ts'
 
 /**
  * The HNSW indexes on chunk embeddings, one per classification level (migrations/0015), for bulk loads. Keeping an
@@ -17,62 +20,6 @@ import { graphExpression, graphPrecision, type GraphPrecision } from '../server/
  * of that level (`ORDER BY embedding::halfvec(n) <=> $1 LIMIT n`) becomes a sequential scan and sort, which is exact,
  * only slower. A build takes a SHARE lock on chunks: searches go on, other writers wait for it.
  */
-export interface VectorIndex {
-  level: number
-  name: string
-}
-
-export const VECTOR_INDEXES: readonly VectorIndex[] = CLASSIFICATIONS.map((_, level) => ({ level, name: `chunks_embedding_l${level}_idx` }))
-
-/**
- * From this many chunks a level's graph is built with {@link LARGE_LEVEL_EF_CONSTRUCTION} candidates per insertion
- * instead of pgvector's default 64. Measured on the 1M-chunk bench corpus (README, Retrieval): with the default,
- * the 99k-chunk level graph left some chunks unreachable from the rest of their neighbourhood (neighbour pruning
- * drops their in-edges), and principals who may see 5% of the chunks lost recall@10 (mean 0.958, minimum 0.5);
- * built with 200, the same graph gave 0.999 and 0.9. Raising m instead (32) did not help. A 9.9k-chunk level
- * reached recall 1.0 at every visible fraction over the benchmark's 100 queries with the default, and the denser
- * build costs about six times as much per chunk, so levels below the size keep the default and their bulk loads
- * stay at ingestion's throughput target.
- */
-export const LARGE_LEVEL_CHUNKS = 50_000
-export const LARGE_LEVEL_EF_CONSTRUCTION = 200
-
-/** The ef_construction a level of `chunks` rows is built with; undefined: pgvector's default. */
-export function efConstructionFor(chunks: number, largeLevelChunks = LARGE_LEVEL_CHUNKS): number | undefined {
-  return chunks >= largeLevelChunks ? LARGE_LEVEL_EF_CONSTRUCTION : undefined
-}
-
-/**
- * The index over a column of `dimensions` holding `precision` (server/retrieval/graph-precision.ts), built with
- * `efConstruction` (undefined: the default), as pg_get_indexdef prints it (test/api/ingest-bulk.test.ts compares the
- * two). The search's ORDER BY is built from the same graphExpression (graphDistance, used by search.repo.ts
- * vectorCandidatesHnsw).
- */
-export function vectorIndexDefinition(index: VectorIndex, dimensions: number, precision: GraphPrecision, efConstruction?: number): string {
-  const { expression, opclass } = graphExpression(precision, dimensions)
-  const indexed = expression === 'embedding' ? expression : `(${expression})`
-  if (efConstruction !== undefined && !(Number.isInteger(efConstruction) && efConstruction >= 4 && efConstruction <= 1000)) {
-    throw new RangeError('ef_construction must be an integer from 4 to 1000')
-  }
-  const options = efConstruction === undefined ? '' : ` WITH (ef_construction='${efConstruction}')`
-  return `CREATE INDEX ${index.name} ON public.chunks USING hnsw (${indexed} ${opclass})${options} WHERE (classification = ${index.level})`
-}
-
-/**
- * Creates `index` unless it exists, over the column's current length, for a level of `chunks` rows; run as the owner.
- * `as` builds it under another name (a replacement built beside the index in use), failing if that name is taken.
- */
-export async function createVectorIndex(
-  tx: Tx, index: VectorIndex, precision: GraphPrecision, chunks: number, opts: { largeLevelChunks?: number; as?: string } = {},
-): Promise<void> {
-  const dimensions = await embeddingColumnDimensions(tx)
-  if (dimensions === null) throw new Error('chunks.embedding has no declared length; run the migrations')
-  const named = { ...index, name: opts.as ?? index.name }
-  const definition = vectorIndexDefinition(named, dimensions, precision, efConstructionFor(chunks, opts.largeLevelChunks))
-  // A replacement must be new: IF NOT EXISTS would skip it silently if anything held its name.
-  await tx.query(opts.as ? definition : definition.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS'))
-}
-
 export type VectorIndexState = 'valid' | 'invalid' | 'missing'
 
 export interface VectorIndexOptions {
@@ -82,7 +29,7 @@ export interface VectorIndexOptions {
   concurrency?: number
   /** Told when a build starts and how it went; the CLI prints it. */
   log?: (message: string) => void
-  /** Overrides {@link LARGE_LEVEL_CHUNKS}; tests use it to reach the large-level path with a few chunks. */
+  /** Overrides LARGE_LEVEL_CHUNKS (vector-index-definition.ts); tests use it to reach the large-level path with a few chunks. */
   largeLevelChunks?: number
 }
 
@@ -310,45 +257,6 @@ async function build(db: Database, index: VectorIndex, memoryMb: number | undefi
   })
 }
 
-/** First pgvector release whose parallel HNSW build is safe (CVE-2026-3172, pgvector/pgvector#959). */
-const PARALLEL_BUILD_SAFE_FROM = [0, 8, 2]
-
-/**
- * Decides the build's parallelism inside its transaction. pgvector 0.6.0 to 0.8.1 can overflow a buffer when several
- * workers build one HNSW graph (CVE-2026-3172: a leak of other relations' data or a server crash), so on those the
- * build is serial, whatever the server allows. From 0.8.2 on it uses every maintenance worker the server allows:
- * the server sizes a parallel build by the heap alone and runs a table of a few thousand chunks (under 8 MB,
- * min_parallel_table_scan_size) on one process although the graph build is CPU-bound, and the documented override is
- * the table's parallel_workers. That is set only inside this transaction and put back as it was before COMMIT, so no
- * other session ever plans with it. Returns the previous parallel_workers (null: unset), or undefined if untouched.
- */
-export async function chooseBuildWorkers(tx: Tx): Promise<number | null | undefined> {
-  const { rows } = await tx.query<{ version: string | null; previous: string | null; workers: number }>(
-    `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS version,
-            (SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = 'parallel_workers') AS previous,
-            current_setting('max_parallel_maintenance_workers')::int AS workers
-     FROM pg_class c WHERE c.oid = to_regclass('chunks')`,
-  )
-  const row = rows[0]
-  if (!row || row.workers < 1) return undefined
-  if (!parallelBuildIsSafe(row.version)) {
-    await tx.query(`SELECT set_config('max_parallel_maintenance_workers', '0', true)`)
-    return undefined
-  }
-  await tx.query(`ALTER TABLE chunks SET (parallel_workers = ${Number(row.workers)})`)
-  return row.previous === null ? null : Number(row.previous)
-}
-
-/** Whether pgvector `version` (for example "0.8.0") builds HNSW indexes safely in parallel. Unknown: no. */
-export function parallelBuildIsSafe(version: string | null): boolean {
-  const parts = /^(\d+)\.(\d+)\.(\d+)/.exec(version ?? '')?.slice(1).map(Number)
-  if (!parts) return false
-  for (let i = 0; i < 3; i++) {
-    if ((parts[i] as number) !== PARALLEL_BUILD_SAFE_FROM[i]) return (parts[i] as number) > (PARALLEL_BUILD_SAFE_FROM[i] as number)
-  }
-  return true
-}
-
 /**
  * Enough memory for an in-memory build of `rows` chunks, between 64 MB and `maxMb`. Not simply `maxMb`: a parallel
  * build reserves all of it as shared memory up front, more than a container's /dev/shm may hold.
@@ -360,9 +268,4 @@ function memoryMb(rows: number, maxMb: number): number {
 /** Chunks per level. The count is exact (the planner's estimate is stale right after a bulk load) and costs little next to a build. */
 async function chunksByLevel(db: Database): Promise<number[]> {
   return withOwner(db, countChunksByLevel)
-}
-
-export async function countChunksByLevel(tx: Tx): Promise<number[]> {
-  const { rows } = await tx.query<{ level: number; n: string }>(`SELECT classification AS level, count(*) AS n FROM chunks GROUP BY classification`)
-  return countsByLevel(rows)
 }

@@ -44,8 +44,8 @@ export interface RetrievalOptions {
    * same index build, run back to back (load 5 to 7 on 2 cores): 10% visible mean recall@10 0.989 -> 0.999, queries
    * below 0.9 3 -> 1; 50% 0.9987 -> 0.9997; 100% 0.9983 -> 0.9993; cost p50 +1.5 to 2 ms (about 10 documents, 100 to
    * 300 chunks, read through the document index). The cap bounds the cost when documents are long. Levels of 50k
-   * chunks or more get denser graphs (ef_construction 200, ingest/vector-index.ts LARGE_LEVEL_CHUNKS), because at
-   * that size unreachable chunks cost recall that siblings did not recover.
+   * chunks or more get denser graphs (ef_construction 200, ingest/vector-index-definition.ts LARGE_LEVEL_CHUNKS),
+   * because at that size unreachable chunks cost recall that siblings did not recover.
    */
   siblingLimit: number
   /** Lifetime of the in-process visible-count cache; 0 counts on every request. Route choice only, never rows. */

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { ingestMany } from '../../ingest/ingest-many.ts'
 import type { IngestInput } from '../../ingest/types.ts'
+import { chooseBuildWorkers, parallelBuildIsSafe } from '../../ingest/hnsw-build-workers.ts'
 import {
-  chooseBuildWorkers, countChunksByLevel, ensureVectorIndex, LARGE_LEVEL_EF_CONSTRUCTION, outgrownVectorIndexes, parallelBuildIsSafe,
-  VECTOR_INDEXES, vectorIndexDefinition, vectorIndexState, withDeferredVectorIndex, type VectorIndex,
-} from '../../ingest/vector-index.ts'
+  countChunksByLevel, LARGE_LEVEL_EF_CONSTRUCTION, VECTOR_INDEXES, vectorIndexDefinition, type VectorIndex,
+} from '../../ingest/vector-index-definition.ts'
+import { ensureVectorIndex, outgrownVectorIndexes, vectorIndexState, withDeferredVectorIndex } from '../../ingest/vector-index.ts'
 import { withOwner } from '../../server/db/tx.ts'
 import { graphPrecision } from '../../server/retrieval/graph-precision.ts'
 import { LocalHashEmbedder } from '../../server/llm/local-embedder.ts'

@@ -63,7 +63,7 @@ export async function loadCorpus(
   log(`building the HNSW indexes over ${loaded} chunks`)
   const indexStarted = Date.now()
   // The definitions of migrations/0015 and 0018, built as a bulk ingest builds them: m 16, and ef_construction 64, or
-  // 200 for a level of LARGE_LEVEL_CHUNKS or more (ingest/vector-index.ts).
+  // 200 for a level of LARGE_LEVEL_CHUNKS or more (ingest/vector-index-definition.ts).
   await ensureVectorIndex(db, { maxMemoryMb: BUILD_MEMORY_MB, log })
   const client = await db.ownerPool.connect()
   try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { vectorIndexDefinition, VECTOR_INDEXES } from '../../ingest/vector-index.ts'
+import { vectorIndexDefinition, VECTOR_INDEXES } from '../../ingest/vector-index-definition.ts'
 import { graphDistance, graphExpression, graphPrecision } from '../../server/retrieval/graph-precision.ts'
 
 describe('graph precision', () => {
