@@ -48,7 +48,10 @@ export interface RetrievalOptions {
    * because at that size unreachable chunks cost recall that siblings did not recover.
    */
   siblingLimit: number
-  /** Lifetime of the in-process visible-count cache; 0 counts on every request. Route choice only, never rows. */
+  /**
+   * Lifetime of the in-process count caches; 0 counts on every request. A count is served for one more lifetime
+   * while it is recounted in the background (route.ts CountCache). Route choice only, never rows.
+   */
   countCacheTtlMs: number
 }
 

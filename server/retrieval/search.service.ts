@@ -105,21 +105,12 @@ export async function searchChunks(
   const cache = cachesFor(db, opts.countCacheTtlMs)
   const read = <T>(fn: (tx: Tx) => Promise<T>) => withPrincipal(db, scope, fn, 'app', SEARCH_SETTINGS)
 
-  let tenantByLevel = cache.tenant.get(scope.tenantId)
-  if (tenantByLevel === undefined) {
-    tenantByLevel = await withTenant(db, scope.tenantId, 'ingest', repo.countTenantChunksByLevel)
-    cache.tenant.set(scope.tenantId, tenantByLevel)
-  }
+  // Both counts at once (two connections on a server); each is usually cached (route.ts CountCache).
+  const [tenantByLevel, byLevel] = await Promise.all([
+    cache.tenant.through(scope.tenantId, () => withTenant(db, scope.tenantId, 'ingest', repo.countTenantChunksByLevel)),
+    cache.visible.through(scopeKey(scope), () => read((tx) => repo.countVisibleChunksByLevel(tx, scope, seams))),
+  ])
   const tenantChunks = tenantByLevel.reduce((sum, n) => sum + n, 0)
-
-  // Stored only when counted: storing a cached value again would renew its lifetime on every search, and under
-  // steady traffic a scope's count would never be refreshed.
-  const key = scopeKey(scope)
-  let byLevel = cache.visible.get(key)
-  if (byLevel === undefined) {
-    byLevel = await read((tx) => repo.countVisibleChunksByLevel(tx, scope, seams))
-    cache.visible.set(key, byLevel)
-  }
   const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
   const visible = reachable.reduce((sum, n) => sum + n, 0)
   const plan = planLevels(reachable, tenantByLevel, opts)

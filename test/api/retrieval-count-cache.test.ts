@@ -48,11 +48,35 @@ describe('visible-chunk count cache', () => {
     const counted = Date.now()
     await withOwner(t.db, (tx) => insertDocuments(tx, [document(3)]))
     // Hits inside the lifetime see the old count; each used to store it again and so renew it for another ttlMs.
+    // The first hit past the lifetime is still served the old count while it is recounted, hence the margin.
     let last = await search(ttlMs)
-    while (Date.now() <= counted + ttlMs + 50) {
+    while (Date.now() <= counted + ttlMs + 150) {
       await new Promise((resolve) => setTimeout(resolve, 50))
       last = await search(ttlMs)
     }
     assert.equal(last.visibleCount, first.visibleCount + 3)
+  })
+
+  it('when a cached count goes stale, then the next search does not wait for the recount and a later one sees it', async () => {
+    const ttlMs = 400
+    const first = await search(ttlMs)
+    await withOwner(t.db, (tx) => insertDocuments(tx, [document(3)]))
+    await new Promise((resolve) => setTimeout(resolve, ttlMs + 20))
+    // Past the lifetime, within twice it: the old count is served, and the recount runs behind it.
+    assert.equal((await search(ttlMs)).visibleCount, first.visibleCount)
+    let later = await search(ttlMs)
+    for (let i = 0; i < 20 && later.visibleCount === first.visibleCount; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      later = await search(ttlMs)
+    }
+    assert.equal(later.visibleCount, first.visibleCount + 3)
+  })
+
+  it('when a cached count is older than twice its lifetime, then the search counts before it runs', async () => {
+    const ttlMs = 200
+    const first = await search(ttlMs)
+    await withOwner(t.db, (tx) => insertDocuments(tx, [document(3)]))
+    await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs + 20))
+    assert.equal((await search(ttlMs)).visibleCount, first.visibleCount + 3)
   })
 })

@@ -77,6 +77,40 @@ describe('route choice and count cache', () => {
     assert.equal(off.get('a'), undefined)
   })
 
+  it('when an entry is past its TTL but younger than twice it, then it is served while one background recount runs', async () => {
+    let now = 0
+    const cache = new CountCache<number>(100, 10, () => now)
+    assert.equal(await cache.through('a', async () => 1), 1)
+    now = 150
+    let recounts = 0
+    let finish: (n: number) => void = () => undefined
+    const recount = () => {
+      recounts++
+      return new Promise<number>((resolve) => { finish = resolve })
+    }
+    assert.equal(await cache.through('a', recount), 1)
+    assert.equal(await cache.through('a', recount), 1)
+    assert.equal(recounts, 1, 'one recount per key at a time')
+    finish(2)
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(cache.lookup('a'), { value: 2, fresh: true })
+    now += 200
+    assert.equal(cache.lookup('a'), undefined, 'gone at twice the TTL')
+    assert.equal(await cache.through('a', async () => 3), 3, 'then the search counts before it runs')
+  })
+
+  it('when a background recount fails, then the stale value is served until it ages out, and the next count is awaited', async () => {
+    let now = 0
+    const cache = new CountCache<number>(100, 10, () => now)
+    cache.set('a', 1)
+    now = 120
+    assert.equal(await cache.through('a', () => Promise.reject(new Error('database gone'))), 1)
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(cache.lookup('a'), { value: 1, fresh: false })
+    now = 200
+    await assert.rejects(cache.through('a', () => Promise.reject(new Error('database gone'))), /database gone/)
+  })
+
   it('when two scopes differ only in order or duplicates, then they share a key; any other difference separates them', () => {
     const base = { tenantId: 't', userId: 'u', clearance: 1, departments: ['a', 'b'], principals: ['user:u', 'group:g'] }
     assert.equal(scopeKey(base), scopeKey({ ...base, departments: ['b', 'a', 'a'], principals: ['group:g', 'user:u'] }))
