@@ -1,6 +1,6 @@
 import type { AccessScope, Tx } from '../db/tx.ts'
+import type { AccessGroup } from './access-groups.ts'
 import { accessPredicate } from '../policy/sql.ts'
-import { countsByLevel } from '../policy/levels.ts'
 import { graphDistance, type GraphPrecision } from './graph-precision.ts'
 
 /**
@@ -136,7 +136,7 @@ export async function vectorCandidatesOfDocuments(
  * the chunk's copy of them still decides. The distance is computed inside the lateral subquery, so the top-N sort
  * keeps rows of an id and a distance, never the 1.5 kB vector. No window counts the scored rows: count(*) OVER ()
  * buffered every row before the sort (1M chunks, 20,000 scored, back to back: p50 46 ms with it, 38 ms without);
- * the visible count comes from the documents' chunk counts (countVisibleChunksByLevel) instead.
+ * the visible count comes from the documents' chunk counts (tenantAccessGroups) instead.
  */
 export async function vectorCandidatesExact(
   tx: Tx, scope: AccessScope, embedding: string, depth: number, seams: RepoSeams = {}, levels: readonly number[] = levelsFor(scope, seams),
@@ -194,31 +194,17 @@ export async function textCandidates(
 }
 
 /**
- * Visible chunks according to the documents' chunk counts: one pass over the (small) documents table, no chunk
- * heap access. It steers the route only; the rows themselves are always filtered at query time.
+ * The tenant's chunks grouped by the document attributes the rule reads (access-groups.ts levelCounts): one pass
+ * over the documents table and their chunk counts, no chunk heap access. Run under the tenant-wide ingest role
+ * (server/db/tx.ts withTenant), so other tenants' documents are never read. It steers the route only.
  */
-export async function countVisibleChunks(tx: Tx, scope: AccessScope, seams: RepoSeams = {}): Promise<number> {
-  return (await countVisibleChunksByLevel(tx, scope, seams)).reduce((sum, n) => sum + n, 0)
-}
-
-/** As countVisibleChunks, per classification level: element n is the visible chunks of level n (four elements). */
-export async function countVisibleChunksByLevel(tx: Tx, scope: AccessScope, seams: RepoSeams = {}): Promise<number[]> {
-  const p = rule('d', scope, 1, seams)
-  const { rows } = await tx.query<{ level: number; n: string }>(
-    `SELECT d.classification AS level, sum(d.chunk_count) AS n FROM documents d WHERE ${p.text} GROUP BY d.classification`,
-    p.values,
-  )
-  return countsByLevel(rows)
-}
-
-/**
- * All chunks of the tenant per classification level, visible or not: run under the tenant-wide ingest role
- * (server/db/tx.ts withTenant). Element n is level n (four elements).
- */
-export async function countTenantChunksByLevel(tx: Tx): Promise<number[]> {
-  const { rows } = await tx.query<{ level: number; n: string }>(
-    `SELECT classification AS level, sum(chunk_count) AS n FROM documents GROUP BY classification`)
-  return countsByLevel(rows)
+export async function tenantAccessGroups(tx: Tx): Promise<AccessGroup[]> {
+  const { rows } = await tx.query<{ level: number; departments: string[]; allowed_principals: string[]; quarantined: boolean; n: string }>(
+    `SELECT classification AS level, departments, allowed_principals, quarantined, sum(chunk_count) AS n
+     FROM documents GROUP BY classification, departments, allowed_principals, quarantined`)
+  return rows.map((r) => ({
+    level: r.level, departments: r.departments, allowedPrincipals: r.allowed_principals, quarantined: r.quarantined, chunks: Number(r.n),
+  }))
 }
 
 /**

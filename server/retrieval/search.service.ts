@@ -7,6 +7,7 @@ import { scopeOf, type Subject } from '../policy/rule.ts'
 import { fuseReciprocalRank } from './fusion.ts'
 import { graphPrecision, type GraphPrecision } from './graph-precision.ts'
 import { resolveOptions, MAX_K, type RetrievalOptions } from './options.ts'
+import { levelCounts, type AccessGroup, type LevelCounts } from './access-groups.ts'
 import { CountCache, needsExactFallback, planLevels, scopeKey, type LevelPlan, type Route } from './route.ts'
 import * as repo from './search.repo.ts'
 
@@ -70,10 +71,31 @@ const SEARCH_SETTINGS = { jit: 'off' } as const
  */
 const TEXT_OVER_VISIBLE_BELOW = 2000
 
-// One cache pair per database handle and lifetime, so test databases never see each other's counts, and a caller
-// with another lifetime (countCacheTtlMs 0 in the retrieval benchmark's uncached column) neither empties the
-// other callers' caches nor extends their entries.
-const caches = new WeakMap<Database, Map<number, { visible: CountCache<number[]>; tenant: CountCache<number[]> }>>()
+// One cache of tenants' access groups per database handle and lifetime, so test databases never see each other's
+// counts, and a caller with another lifetime (countCacheTtlMs 0 in the retrieval benchmark's uncached column)
+// neither empties the other callers' caches nor extends their entries.
+const caches = new WeakMap<Database, Map<number, CountCache<AccessGroup[]>>>()
+
+// Per-scope counts of one snapshot of a tenant's groups: a new snapshot (a recount) starts afresh. Bounded, because
+// with many distinct allow-lists a tenant has as many groups as documents and a scope's count costs a pass over them.
+const countsBySnapshot = new WeakMap<readonly AccessGroup[], Map<string, LevelCounts>>()
+const MAX_SCOPES_PER_SNAPSHOT = 10_000
+
+function countsFor(groups: readonly AccessGroup[], subject: Subject, scope: AccessScope): LevelCounts {
+  let byScope = countsBySnapshot.get(groups)
+  if (!byScope) {
+    byScope = new Map()
+    countsBySnapshot.set(groups, byScope)
+  }
+  const key = scopeKey(scope)
+  let counts = byScope.get(key)
+  if (!counts) {
+    counts = levelCounts(groups, subject)
+    if (byScope.size >= MAX_SCOPES_PER_SNAPSHOT) byScope.clear()
+    byScope.set(key, counts)
+  }
+  return counts
+}
 
 /**
  * Filtered hybrid search: the best passages among exactly those the subject may see. Every read runs in a principal
@@ -105,11 +127,8 @@ export async function searchChunks(
   const cache = cachesFor(db, opts.countCacheTtlMs)
   const read = <T>(fn: (tx: Tx) => Promise<T>) => withPrincipal(db, scope, fn, 'app', SEARCH_SETTINGS)
 
-  // Both counts at once (two connections on a server); each is usually cached (route.ts CountCache).
-  const [tenantByLevel, byLevel] = await Promise.all([
-    cache.tenant.through(scope.tenantId, () => withTenant(db, scope.tenantId, 'ingest', repo.countTenantChunksByLevel)),
-    cache.visible.through(scopeKey(scope), () => read((tx) => repo.countVisibleChunksByLevel(tx, scope, seams))),
-  ])
+  const groups = await cache.through(scope.tenantId, () => withTenant(db, scope.tenantId, 'ingest', repo.tenantAccessGroups))
+  const { visible: byLevel, tenant: tenantByLevel } = countsFor(groups, subject, scope)
   const tenantChunks = tenantByLevel.reduce((sum, n) => sum + n, 0)
   const reachable = byLevel.slice(0, repo.levelsFor(scope, seams).length)
   const visible = reachable.reduce((sum, n) => sum + n, 0)
@@ -185,18 +204,18 @@ function present(row: repo.ChunkRow, score: number): SearchHit {
   }
 }
 
-function cachesFor(db: Database, ttlMs: number) {
+function cachesFor(db: Database, ttlMs: number): CountCache<AccessGroup[]> {
   let byTtl = caches.get(db)
   if (!byTtl) {
     byTtl = new Map()
     caches.set(db, byTtl)
   }
-  let entry = byTtl.get(ttlMs)
-  if (!entry) {
-    entry = { visible: new CountCache<number[]>(ttlMs), tenant: new CountCache<number[]>(ttlMs) }
-    byTtl.set(ttlMs, entry)
+  let cache = byTtl.get(ttlMs)
+  if (!cache) {
+    cache = new CountCache<AccessGroup[]>(ttlMs)
+    byTtl.set(ttlMs, cache)
   }
-  return entry
+  return cache
 }
 
 function checkK(k: number): number {
