@@ -60,9 +60,9 @@ export function needsExactFallback(returned: number, depth: number): boolean {
  * returned, because both routes filter with the rule and RLS at query time.
  *
  * An entry is fresh for `ttlMs`; for one more `ttlMs` it is still served while one recount runs in the background
- * (refresh), so under steady traffic no search waits for a count. Counting is not free at scale: at 1M chunks
- * (100k documents) a principal who sees every level costs 52 ms and the tenant's total 21 ms, with the documents in
- * shared buffers. Staleness stays bounded by twice the TTL; after that the next search counts before it runs.
+ * (refresh), so under steady traffic no search waits for a count. Counting is not free at scale: a tenant's access
+ * groups (access-groups.ts) take about 40 ms at 1M chunks (100k documents in shared buffers). Staleness stays
+ * bounded by twice the TTL; after that the next search counts before it runs.
  */
 export class CountCache<T = number> {
   readonly #entries = new Map<string, { value: T; countedAt: number }>()
