@@ -74,12 +74,6 @@ export class CountCache<T = number> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The value while it is fresh. */
-  get(key: string): T | undefined {
-    const hit = this.lookup(key)
-    return hit?.fresh ? hit.value : undefined
-  }
-
   /** The value while it may be served, and whether it is still fresh (a stale one should be refreshed). */
   lookup(key: string): { value: T; fresh: boolean } | undefined {
     const entry = this.#entries.get(key)
